@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh - shared by the out-of-tree helpers in tools/oot. Source it; it sets
+# RTOFF_TOP (the repository), RTOFF_OOT (this directory) and RTOFF_CACHE.
+
+RTOFF_OOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RTOFF_TOP=$(cd "$RTOFF_OOT/../.." && pwd)
+RTOFF_CACHE=${RTOFF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime_offset}
+export RTOFF_CACHE
+
+log() {
+	printf '%s: %s\n' "${0##*/}" "$*" >&2
+}
+
+die() {
+	log "$*"
+	exit 1
+}
+
+# apt_lists: make sure apt's package lists exist; refresh them at most once
+# per run of a top-level helper (apt-cache finds nothing before an update).
+apt_lists() {
+	if [ -z "${RTOFF_APT_UPDATED:-}" ]; then
+		log "apt-get update"
+		apt-get update -q >&2 || die "apt-get update failed"
+		export RTOFF_APT_UPDATED=1
+	fi
+}
+
+# need_pkgs PKG...: install the Debian packages that are missing.
+need_pkgs() {
+	local pkg missing=()
+
+	for pkg in "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+	apt_lists
+	log "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" >&2 ||
+		die "could not install ${missing[*]}"
+}
+
+# --- building the driver and its selftest --------------------------------
+
+# The files of this repository that an out-of-tree module build reads.
+RTOFF_MODULE_FILES="Makefile drivers include"
+
+# linux_source: unpack Debian's linux-source-6.12 once into the cache and
+# print the path of the pristine tree. Nothing ever writes into that tree.
+linux_source() {
+	local ver dir tarball
+
+	need_pkgs linux-source-6.12
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	dir=$RTOFF_CACHE/src/$ver
+	tarball=/usr/src/linux-source-6.12.tar.xz
+	if [ ! -e "$dir/.complete" ]; then
+		log "unpacking $tarball ($ver)"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -xf "$tarball" -C "$dir"
+		touch "$dir/.complete"
+	fi
+	echo "$dir/linux-source-6.12"
+}
+
+# build_module KDIR OUTDIR [make args...]: build realtime_offset.ko from a
+# copy of the sources in OUTDIR (kbuild builds in the source directory, and
+# each kernel needs its own), with W=1; any compiler warning is an error.
+build_module() {
+	local kdir=$1 out=$2
+	shift 2
+
+	rm -rf "$out"
+	mkdir -p "$out"
+	# shellcheck disable=SC2086
+	(cd "$RTOFF_TOP" && cp -r $RTOFF_MODULE_FILES "$out/")
+	make -C "$kdir" M="$out" W=1 "$@" modules >"$out/build.log" 2>&1 || {
+		cat "$out/build.log" >&2
+		return 1
+	}
+	if grep -E 'warning:|error:' "$out/build.log" >&2; then
+		return 1
+	fi
+}
+
+# build_selftest SRC OUTDIR: build the kselftest, static, the kernel's way
+# (its lib.mk and harness come from the linux source tree SRC), with our uapi
+# headers first.
+build_selftest() {
+	local src=$1 out=$2 f
+
+	rm -rf "$out"
+	mkdir -p "$out"
+	for f in lib.mk kselftest.h kselftest_harness.h; do
+		ln -s "$src/tools/testing/selftests/$f" "$out/$f"
+	done
+	cp -r "$RTOFF_TOP/tools/testing/selftests/realtime_offset" "$out/"
+	make -C "$out/realtime_offset" \
+		KHDR_INCLUDES="-isystem $RTOFF_TOP/include/uapi" \
+		LDFLAGS=-static >"$out/build.log" 2>&1 || {
+		cat "$out/build.log" >&2
+		return 1
+	}
+}
+
+# --- results ---------------------------------------------------------------
+
+# record RESULT WHERE CASE [REASON]: RESULT is pass, fail or skip. Printed,
+# and kept in $RTOFF_RESULTS (when set) for the summary of run-tests.
+record() {
+	printf '%-4s %s: %s%s\n' "$(echo "$1" | tr a-z A-Z)" "$2" "$3" \
+		"${4:+ ($4)}" >&2
+	if [ -n "${RTOFF_RESULTS:-}" ]; then
+		printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$RTOFF_RESULTS"
+	fi
+}
+
+# record_ktap WHERE FILE: one result per KTAP test line of FILE, and a failure
+# when fewer results came than the plan announced (a crashed test program).
+record_ktap() {
+	local where=$1 file=$2 line name planned=0 seen=0
+
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		1..*)
+			planned=$((planned + ${line#1..}))
+			;;
+		"ok "*" # SKIP"*)
+			name=${line#ok }
+			name=${name#* }
+			record skip "$where" "${name%% # SKIP*}" "${name#* # SKIP }"
+			seen=$((seen + 1))
+			;;
+		"ok "*)
+			name=${line#ok }
+			record pass "$where" "${name#* }"
+			seen=$((seen + 1))
+			;;
+		"not ok "*)
+			name=${line#not ok }
+			record fail "$where" "${name#* }"
+			seen=$((seen + 1))
+			;;
+		esac
+	done <"$file"
+	if [ "$planned" -eq 0 ] || [ "$seen" -ne "$planned" ]; then
+		record fail "$where" "selftest plan" "$seen of $planned results reported"
+	fi
+}
+
+# summarize FILE: list skips and failures with their reasons, print the
+# closing count line, and fail when anything failed.
+summarize() {
+	local file=$1 passed failed skipped
+
+	passed=$(grep -c '^pass' "$file" || true)
+	failed=$(grep -c '^fail' "$file" || true)
+	skipped=$(grep -c '^skip' "$file" || true)
+	echo
+	if [ "$skipped" -gt 0 ]; then
+		echo "Skipped:"
+		awk -F'\t' '$1 == "skip" { printf "  %s: %s: %s\n", $2, $3, $4 }' "$file"
+	fi
+	if [ "$failed" -gt 0 ]; then
+		echo "Failed:"
+		awk -F'\t' '$1 == "fail" { printf "  %s: %s%s\n", $2, $3, ($4 ? " (" $4 ")" : "") }' "$file"
+	fi
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
