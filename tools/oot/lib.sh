@@ -22,7 +22,7 @@ die() {
 apt_lists() {
 	if [ -z "${RTOFF_APT_UPDATED:-}" ]; then
 		log "apt-get update"
-		apt-get update -q >&2 || die "apt-get update failed"
+		apt-get update -q >/dev/null || die "apt-get update failed"
 		export RTOFF_APT_UPDATED=1
 	fi
 }
@@ -46,7 +46,7 @@ need_pkgs() {
 # --- building the driver and its selftest --------------------------------
 
 # The files of this repository that an out-of-tree module build reads.
-RTOFF_MODULE_FILES="Makefile drivers include"
+RTOFF_MODULE_FILES="Makefile drivers/misc/realtime_offset.c"
 
 # linux_source: unpack Debian's linux-source-6.12 once into the cache and
 # print the path of the pristine tree. Nothing ever writes into that tree.
@@ -77,7 +77,7 @@ build_module() {
 	rm -rf "$out"
 	mkdir -p "$out"
 	# shellcheck disable=SC2086
-	(cd "$RTOFF_TOP" && cp -r $RTOFF_MODULE_FILES "$out/")
+	(cd "$RTOFF_TOP" && cp --parents -r $RTOFF_MODULE_FILES "$out/") || return 1
 	make -C "$kdir" M="$out" W=1 "$@" modules >"$out/build.log" 2>&1 || {
 		cat "$out/build.log" >&2
 		return 1
@@ -99,12 +99,15 @@ build_selftest() {
 		ln -s "$src/tools/testing/selftests/$f" "$out/$f"
 	done
 	cp -r "$RTOFF_TOP/tools/testing/selftests/realtime_offset" "$out/"
-	make -C "$out/realtime_offset" \
+	make -C "$out/realtime_offset" OUTPUT="$out/realtime_offset" \
 		KHDR_INCLUDES="-isystem $RTOFF_TOP/include/uapi" \
 		LDFLAGS=-static >"$out/build.log" 2>&1 || {
 		cat "$out/build.log" >&2
 		return 1
 	}
+	if grep -E 'warning:|error:' "$out/build.log" >&2; then
+		return 1
+	fi
 }
 
 # --- results ---------------------------------------------------------------
