@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # lib.sh - shared by the out-of-tree helpers in tools/oot. Source it; it sets
 # RTOFF_TOP (the repository), RTOFF_OOT (this directory) and RTOFF_CACHE.
@@ -26,6 +27,11 @@ apt_lists() {
 		export RTOFF_APT_UPDATED=1
 	fi
 }
+
+# What building, checking and booting needs on a Debian 12 machine.
+# shellcheck disable=SC2034 # used by the scripts that source this
+RTOFF_HOST_PKGS="gcc make libc6-dev dwarves kmod xz-utils perl git sparse
+	qemu-system-x86 busybox-static cpio linux-source-6.12"
 
 # need_pkgs PKG...: install the Debian packages that are missing.
 need_pkgs() {
@@ -87,6 +93,28 @@ build_module() {
 	fi
 }
 
+# staged_install KDIR BUILD ROOT: in BUILD (from build_module), make install
+# into ROOT must leave the module where modprobe finds it, and make uninstall
+# must take it away again.
+staged_install() {
+	local kdir=$1 build=$2 root=$3 krel
+
+	krel=$(cat "$kdir/include/config/kernel.release")
+	rm -rf "$root"
+	if make -C "$build" KDIR="$kdir" INSTALL_MOD_PATH="$root" install \
+		>"$build/install.log" 2>&1 &&
+		grep -q '^updates/realtime_offset\.ko' \
+			"$root/lib/modules/$krel/modules.dep" &&
+		make -C "$build" KDIR="$kdir" INSTALL_MOD_PATH="$root" uninstall \
+			>>"$build/install.log" 2>&1 &&
+		! grep -q realtime_offset "$root/lib/modules/$krel/modules.dep" &&
+		[ -z "$(find "$root" -name 'realtime_offset.ko*')" ]; then
+		return 0
+	fi
+	cat "$build/install.log" >&2
+	return 1
+}
+
 # build_selftest SRC OUTDIR: build the kselftest, static, the kernel's way
 # (its lib.mk and harness come from the linux source tree SRC), with our uapi
 # headers first.
@@ -115,7 +143,7 @@ build_selftest() {
 # record RESULT WHERE CASE [REASON]: RESULT is pass, fail or skip. Printed,
 # and kept in $RTOFF_RESULTS (when set) for the summary of run-tests.
 record() {
-	printf '%-4s %s: %s%s\n' "$(echo "$1" | tr a-z A-Z)" "$2" "$3" \
+	printf '%-4s %s: %s%s\n' "${1^^}" "$2" "$3" \
 		"${4:+ ($4)}" >&2
 	if [ -n "${RTOFF_RESULTS:-}" ]; then
 		printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$RTOFF_RESULTS"
