@@ -26,9 +26,11 @@ all: modules
 modules:
 	$(KBUILD) modules
 
-# modules_install runs depmod itself.
+# modules_install skips depmod where the build tree has no System.map, as
+# distributions' header packages do.
 install: modules
 	$(KBUILD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
 
 uninstall:
 	rm -f $(MODDIR)/realtime_offset.ko $(MODDIR)/realtime_offset.ko.*
