@@ -12,7 +12,10 @@ realtime_offset-y := drivers/misc/realtime_offset.o
 else
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release the module is built for, as modprobe looks it up. Some header
+# packages (Debian's 6.1) carry another string in include/config/kernel.release.
+KREL = $(shell sed -n 's/^.define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 INSTALL_MOD_PATH ?=
 INSTALL_MOD_DIR ?= updates
 MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)

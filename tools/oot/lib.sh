@@ -93,13 +93,12 @@ build_module() {
 	fi
 }
 
-# staged_install KDIR BUILD ROOT: in BUILD (from build_module), make install
-# into ROOT must leave the module where modprobe finds it, and make uninstall
-# must take it away again.
+# staged_install KDIR KREL BUILD ROOT: in BUILD (from build_module), make
+# install into ROOT must leave the module where modprobe finds it for KREL,
+# and make uninstall must take it away again.
 staged_install() {
-	local kdir=$1 build=$2 root=$3 krel
+	local kdir=$1 krel=$2 build=$3 root=$4
 
-	krel=$(cat "$kdir/include/config/kernel.release")
 	rm -rf "$root"
 	if make -C "$build" KDIR="$kdir" INSTALL_MOD_PATH="$root" install \
 		>"$build/install.log" 2>&1 &&
