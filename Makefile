@@ -22,7 +22,7 @@ MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)
 OOT := tools/oot
 
-.PHONY: all modules install uninstall clean test demo check help
+.PHONY: all modules install uninstall clean test demo check patches help
 
 all: modules
 
@@ -54,6 +54,9 @@ demo:
 check:
 	$(OOT)/check
 
+patches:
+	$(OOT)/make-patches
+
 help:
 	@echo 'make [KDIR=...]     build realtime_offset.ko (default: the running kernel)'
 	@echo 'make install        modules_install + depmod; make uninstall undoes it'
@@ -61,5 +64,6 @@ help:
 	@echo 'make demo           boot Debian 6.12 in QEMU and show /dev/realtime_offset'
 	@echo 'make test           static checks, then the selftest on every kernel in QEMU'
 	@echo 'make check          static checks only (checkpatch, sparse, W=1)'
+	@echo 'make patches        regenerate the upstream series in patches/'
 
 endif

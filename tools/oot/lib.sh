@@ -31,7 +31,8 @@ apt_lists() {
 # What building, checking and booting needs on a Debian 12 machine.
 # shellcheck disable=SC2034 # used by the scripts that source this
 RTOFF_HOST_PKGS="gcc make libc6-dev dwarves kmod xz-utils perl git sparse
-	qemu-system-x86 busybox-static cpio linux-source-6.12"
+	python3 python3-ply python3-git qemu-system-x86 busybox-static cpio
+	linux-source-6.12"
 
 # need_pkgs PKG...: install the Debian packages that are missing.
 need_pkgs() {
@@ -71,6 +72,39 @@ linux_source() {
 		touch "$dir/.complete"
 	fi
 	echo "$dir/linux-source-6.12"
+}
+
+# linux_git: the pristine tree of linux_source as a git repository with one
+# commit, made the same way on every machine (fixed author and date), so that
+# the series in patches/ names a base anyone can rebuild. Prints its path.
+linux_git() {
+	local src ver dir
+
+	src=$(linux_source)
+	ver=$(basename "$(dirname "$src")")
+	dir=$RTOFF_CACHE/git/$ver
+	if [ ! -e "$dir/.git/rtoff-complete" ]; then
+		log "importing linux-source-6.12 $ver into git"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		cp -a "$src/." "$dir/" &&
+			git -C "$dir" init -q &&
+			git -C "$dir" add -A -f &&
+			GIT_AUTHOR_NAME=linux-source GIT_COMMITTER_NAME=linux-source \
+			GIT_AUTHOR_EMAIL=nobody@invalid \
+			GIT_COMMITTER_EMAIL=nobody@invalid \
+			GIT_AUTHOR_DATE=2000-01-01T00:00:00Z \
+			GIT_COMMITTER_DATE=2000-01-01T00:00:00Z \
+			git -C "$dir" commit -q -m "Linux $(kernel_version "$dir") (Debian linux-source-6.12 $ver)" &&
+			touch "$dir/.git/rtoff-complete" ||
+			die "could not import $src into git"
+	fi
+	echo "$dir"
+}
+
+# kernel_version TREE: the upstream version of a kernel source tree.
+kernel_version() {
+	make -s -C "$1" kernelversion
 }
 
 # build_module KDIR OUTDIR [make args...]: build realtime_offset.ko from a
