@@ -34,6 +34,11 @@ RTOFF_HOST_PKGS="gcc make libc6-dev dwarves kmod xz-utils perl git sparse
 	python3 python3-ply python3-git qemu-system-x86 busybox-static cpio
 	linux-source-6.12"
 
+# What check needs besides: coccicheck and htmldocs.
+# shellcheck disable=SC2034 # used by the scripts that source this
+RTOFF_CHECK_PKGS="coccinelle ocaml-nox python3-sphinx bc flex bison libelf-dev
+	libssl-dev"
+
 # need_pkgs PKG...: install the Debian packages that are missing.
 need_pkgs() {
 	local pkg missing=()
@@ -100,6 +105,33 @@ linux_git() {
 			die "could not import $src into git"
 	fi
 	echo "$dir"
+}
+
+# intree_prepare: build/intree/linux, a worktree of linux_git with patches/
+# applied by git am, and build/intree/obj configured as our debug kernel and
+# prepared for building single files. Made anew only when patches/ or the
+# config changed; check and run-tests share it. Prints nothing; returns
+# non-zero (with the logs on stderr) when the series does not apply.
+intree_prepare() {
+	local repo dir=$RTOFF_TOP/build/intree key
+
+	key=$(cat "$RTOFF_TOP"/patches/*.patch "$RTOFF_OOT/debug.config" |
+		sha1sum | cut -d' ' -f1)
+	[ "$(cat "$dir/.prepared" 2>/dev/null)" != "$key" ] || return 0
+	repo=$(linux_git) || return 1
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	git -C "$repo" worktree prune
+	if git -C "$repo" worktree add -q --detach "$dir/linux" master &&
+		(cd "$dir/linux" && git -c user.name=test -c user.email=test@invalid \
+			am -q --empty=drop "$RTOFF_TOP"/patches/*.patch) >"$dir/am.log" 2>&1 &&
+		"$RTOFF_OOT/build-kernel" "$dir/linux" "$dir/obj" prepare \
+			>"$dir/prepare.log" 2>&1; then
+		echo "$key" >"$dir/.prepared"
+		return 0
+	fi
+	cat "$dir/am.log" "$dir/prepare.log" >&2 2>/dev/null
+	return 1
 }
 
 # kernel_version TREE: the upstream version of a kernel source tree.
