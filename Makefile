@@ -8,6 +8,8 @@ ifneq ($(KERNELRELEASE),)
 
 obj-m := realtime_offset.o
 realtime_offset-y := drivers/misc/realtime_offset.o
+# The uapi header, as <uapi/linux/realtime_offset.h>, until the kernel has it.
+ccflags-y := -I$(src)/include
 
 else
 

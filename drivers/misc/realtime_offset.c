@@ -1,46 +1,153 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * realtime_offset - the offset between CLOCK_MONOTONIC and CLOCK_REALTIME
+ * realtime_offset - the offsets of CLOCK_REALTIME, CLOCK_BOOTTIME and CLOCK_TAI
+ * from CLOCK_MONOTONIC
  *
  * Programs that timestamp events with CLOCK_MONOTONIC turn the stamps into
  * wall-clock time by adding CLOCK_REALTIME - CLOCK_MONOTONIC. Reading both
  * clocks and subtracting is racy: the reads are apart in time and a clock step
- * can fall between them. The timekeeper holds the offset itself; this device
- * hands it out exactly, in one read, as seen from the reader's time namespace.
+ * can fall between them. The timekeeper holds the offsets and changes them only
+ * when a clock is stepped. This device hands them out exactly, as seen from the
+ * reader's time namespace, with a count of their changes, and wakes pollers the
+ * moment they change.
  */
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
+#include <linux/irq_work.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/pvclock_gtod.h>
+#include <linux/random.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/time_namespace.h>
-#include <linux/timekeeping.h>
+#include <linux/timekeeper_internal.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+#include <uapi/linux/realtime_offset.h>
 
 #define RTOFF_NAME	"realtime_offset"
 
 /* Room for "-9223372036854775808\n" and the NUL that scnprintf() writes. */
 #define RTOFF_LINE_SIZE	22
 
-/* One per open file: the line a read at position 0 took, for the reads after. */
+#define RTOFF_EPOLL	(EPOLLIN | EPOLLPRI | EPOLLRDNORM)
+
+/*
+ * The timekeeper's offsets as of its last update, and a count of their
+ * changes. Only rtoff_timekeeper_update() writes them, and the timekeeper
+ * calls it with its own lock held: that serialises the writers.
+ */
+static struct {
+	seqcount_t	seqcount;	/* readers retry across a write */
+	s64		offs_real;
+	s64		offs_boot;
+	s64		offs_tai;
+	u64		seq;
+} rtoff_state = {
+	.seqcount = SEQCNT_ZERO(rtoff_state.seqcount),
+};
+
+static DECLARE_WAIT_QUEUE_HEAD(rtoff_wait);
+
+/* One per open file. */
 struct rtoff_file {
 	struct mutex	lock;		/* protects line and len */
 	char		line[RTOFF_LINE_SIZE];
 	size_t		len;		/* 0 until the first snapshot */
+	atomic64_t	seen_seq;	/* seq of the offsets last read */
 };
 
-/*
- * REALTIME is not namespaced but MONOTONIC is: for a task whose time namespace
- * moves MONOTONIC by m, REALTIME - MONOTONIC is offs_real - m. A task can
- * setns() into another time namespace at any time, so look it up per read.
- */
-static s64 rtoff_realtime_offset(void)
+static void rtoff_wake(struct irq_work *work)
 {
-	struct timespec64 ns_mono = {};
+	wake_up_interruptible_poll(&rtoff_wait, RTOFF_EPOLL);
+}
+
+/*
+ * Not IRQ_WORK_HARD_IRQ: on PREEMPT_RT plain irq_work runs in a thread, where
+ * wake_up() may take its sleeping lock.
+ */
+static DEFINE_IRQ_WORK(rtoff_wake_work, rtoff_wake);
+
+/*
+ * Called on every timekeeper update, with interrupts off, the timekeeper lock
+ * held and tk_core.seq write-held: no clock reads and no wakeups in here. The
+ * offsets move only in updates that set the clock (was_set), and some of those
+ * move none of them; an ordinary tick costs one test.
+ */
+static int rtoff_timekeeper_update(struct notifier_block *nb,
+				   unsigned long was_set, void *priv)
+{
+	struct timekeeper *tk = priv;
+	s64 real = ktime_to_ns(tk->offs_real);
+	s64 boot = ktime_to_ns(tk->offs_boot);
+	s64 tai = ktime_to_ns(tk->offs_tai);
+
+	if (!was_set)
+		return NOTIFY_DONE;
+	if (real == rtoff_state.offs_real && boot == rtoff_state.offs_boot &&
+	    tai == rtoff_state.offs_tai)
+		return NOTIFY_DONE;
+
+	write_seqcount_begin(&rtoff_state.seqcount);
+	rtoff_state.offs_real = real;
+	rtoff_state.offs_boot = boot;
+	rtoff_state.offs_tai = tai;
+	rtoff_state.seq++;
+	write_seqcount_end(&rtoff_state.seqcount);
+
+	irq_work_queue(&rtoff_wake_work);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block rtoff_notifier = {
+	.notifier_call	= rtoff_timekeeper_update,
+};
+
+static u64 rtoff_seq(void)
+{
+	unsigned int start;
+	u64 seq;
+
+	do {
+		start = read_seqcount_begin(&rtoff_state.seqcount);
+		seq = rtoff_state.seq;
+	} while (read_seqcount_retry(&rtoff_state.seqcount, start));
+
+	return seq;
+}
+
+/*
+ * REALTIME and TAI are not namespaced; MONOTONIC and BOOTTIME are. For a task
+ * whose time namespace moves MONOTONIC by m and BOOTTIME by b, the offsets are
+ * offs_real - m, offs_boot + b - m and offs_tai - m. A task can setns() into
+ * another time namespace at any time, so look it up on every call.
+ */
+static void rtoff_get_offsets(struct rtoff_offsets *offsets)
+{
+	struct timespec64 ns_mono = {}, ns_boot = {};
+	unsigned int start;
+	s64 mono;
+
+	memset(offsets, 0, sizeof(*offsets));
+	do {
+		start = read_seqcount_begin(&rtoff_state.seqcount);
+		offsets->realtime_ns = rtoff_state.offs_real;
+		offsets->boottime_ns = rtoff_state.offs_boot;
+		offsets->tai_ns = rtoff_state.offs_tai;
+		offsets->seq = rtoff_state.seq;
+	} while (read_seqcount_retry(&rtoff_state.seqcount, start));
 
 	timens_add_monotonic(&ns_mono);
-	return ktime_to_ns(ktime_mono_to_real(0)) - timespec64_to_ns(&ns_mono);
+	timens_add_boottime(&ns_boot);
+	mono = timespec64_to_ns(&ns_mono);
+	offsets->realtime_ns -= mono;
+	offsets->boottime_ns += timespec64_to_ns(&ns_boot) - mono;
+	offsets->tai_ns -= mono;
 }
 
 static int rtoff_open(struct inode *inode, struct file *file)
@@ -56,6 +163,7 @@ static int rtoff_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 
 	mutex_init(&rf->lock);
+	atomic64_set(&rf->seen_seq, rtoff_seq());
 	file->private_data = rf;
 	return 0;
 }
@@ -73,6 +181,7 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 			  loff_t *ppos)
 {
 	struct rtoff_file *rf = file->private_data;
+	struct rtoff_offsets offsets;
 	char line[RTOFF_LINE_SIZE];
 	size_t len;
 
@@ -82,9 +191,12 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	 * values. Copy it out of the lock: copy_to_user() may fault and sleep.
 	 */
 	mutex_lock(&rf->lock);
-	if (*ppos == 0 || !rf->len)
+	if (*ppos == 0 || !rf->len) {
+		rtoff_get_offsets(&offsets);
 		rf->len = scnprintf(rf->line, sizeof(rf->line), "%lld\n",
-				    rtoff_realtime_offset());
+				    offsets.realtime_ns);
+		atomic64_set(&rf->seen_seq, offsets.seq);
+	}
 	len = rf->len;
 	memcpy(line, rf->line, len);
 	mutex_unlock(&rf->lock);
@@ -92,11 +204,52 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	return simple_read_from_buffer(buf, count, ppos, line, len);
 }
 
+static __poll_t rtoff_poll(struct file *file, poll_table *wait)
+{
+	struct rtoff_file *rf = file->private_data;
+
+	/*
+	 * On the wait queue before looking at seq: a change after the look
+	 * wakes us, one before it is seen.
+	 */
+	poll_wait(file, &rtoff_wait, wait);
+	return rtoff_seq() != atomic64_read(&rf->seen_seq) ? RTOFF_EPOLL : 0;
+}
+
+static long rtoff_get_offsets_ioctl(struct rtoff_file *rf,
+				    struct rtoff_offsets __user *argp)
+{
+	struct rtoff_offsets offsets;
+
+	rtoff_get_offsets(&offsets);
+	if (copy_to_user(argp, &offsets, sizeof(offsets)))
+		return -EFAULT;
+
+	atomic64_set(&rf->seen_seq, offsets.seq);
+	return 0;
+}
+
+static long rtoff_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct rtoff_file *rf = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case RTOFF_IOC_GET_OFFSETS:
+		return rtoff_get_offsets_ioctl(rf, argp);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
 static const struct file_operations rtoff_fops = {
 	.owner		= THIS_MODULE,
 	.open		= rtoff_open,
 	.release	= rtoff_release,
 	.read		= rtoff_read,
+	.poll		= rtoff_poll,
+	.unlocked_ioctl	= rtoff_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= default_llseek,
 };
 
@@ -107,7 +260,40 @@ static struct miscdevice rtoff_misc = {
 	.mode		= 0444,
 };
 
-module_misc_device(rtoff_misc);
+static int __init rtoff_init(void)
+{
+	int ret;
 
-MODULE_DESCRIPTION("Offset between CLOCK_MONOTONIC and CLOCK_REALTIME");
+	/* Arbitrary, so that nobody takes seq for a count since boot. */
+	rtoff_state.seq = get_random_u32();
+
+	/* Registering runs the notifier once: the offsets are in before open. */
+	ret = pvclock_gtod_register_notifier(&rtoff_notifier);
+	if (ret)
+		return ret;
+
+	ret = misc_register(&rtoff_misc);
+	if (ret)
+		goto out_unregister_notifier;
+
+	return 0;
+
+out_unregister_notifier:
+	pvclock_gtod_unregister_notifier(&rtoff_notifier);
+	irq_work_sync(&rtoff_wake_work);
+	return ret;
+}
+
+static void __exit rtoff_exit(void)
+{
+	misc_deregister(&rtoff_misc);
+	pvclock_gtod_unregister_notifier(&rtoff_notifier);
+	/* The last change may still have its wakeup queued. */
+	irq_work_sync(&rtoff_wake_work);
+}
+
+module_init(rtoff_init);
+module_exit(rtoff_exit);
+
+MODULE_DESCRIPTION("Offsets of CLOCK_REALTIME, CLOCK_BOOTTIME and CLOCK_TAI from CLOCK_MONOTONIC");
 MODULE_LICENSE("GPL");

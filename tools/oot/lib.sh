@@ -58,7 +58,7 @@ need_pkgs() {
 # --- building the driver and its selftest --------------------------------
 
 # The files of this repository that an out-of-tree module build reads.
-RTOFF_MODULE_FILES="Makefile drivers/misc/realtime_offset.c"
+RTOFF_MODULE_FILES="Makefile drivers/misc/realtime_offset.c include/uapi/linux/realtime_offset.h"
 
 # linux_source: unpack Debian's linux-source-6.12 once into the cache and
 # print the path of the pristine tree. Nothing ever writes into that tree.

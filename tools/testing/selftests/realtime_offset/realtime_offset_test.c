@@ -1,20 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests for /dev/realtime_offset: the value against the clocks, its file
- * semantics, clock steps and time namespaces.
+ * Tests for /dev/realtime_offset: the values against the clocks, the text and
+ * ioctl interfaces, poll and epoll across every kind of clock change, clock
+ * steps under load and time namespaces.
  *
- * The step tests set CLOCK_REALTIME and put it back in their teardown.
+ * The step tests change CLOCK_REALTIME, the TAI offset, NTP state or suspend
+ * the machine, and put the clock back in their teardown.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/realtime_offset.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/timex.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,6 +110,44 @@ static struct window offset_window(void)
 	int64_t m2 = clock_ns(CLOCK_MONOTONIC);
 
 	return (struct window){ .lo = r - m2, .hi = r - m1 };
+}
+
+static int get_offsets(int fd, struct rtoff_offsets *offsets)
+{
+	memset(offsets, 0xa5, sizeof(*offsets));
+	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, offsets);
+}
+
+/* The windows of all three offsets, as offset_window() does for one. */
+static void offsets_window(struct window w[3])
+{
+	static const clockid_t clocks[] = {
+		CLOCK_REALTIME, CLOCK_BOOTTIME, CLOCK_TAI,
+	};
+	int64_t m1, t, m2;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		m1 = clock_ns(CLOCK_MONOTONIC);
+		t = clock_ns(clocks[i]);
+		m2 = clock_ns(CLOCK_MONOTONIC);
+		w[i] = (struct window){ .lo = t - m2, .hi = t - m1 };
+	}
+}
+
+static bool same_offsets(const struct rtoff_offsets *a,
+			 const struct rtoff_offsets *b)
+{
+	return a->realtime_ns == b->realtime_ns &&
+	       a->boottime_ns == b->boottime_ns && a->tai_ns == b->tai_ns;
+}
+
+/* poll() for a change: the events seen, 0 on timeout. */
+static int poll_change(int fd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLPRI };
+
+	return poll(&pfd, 1, timeout_ms) > 0 ? pfd.revents : 0;
 }
 
 FIXTURE(rtoff) {
@@ -239,7 +288,8 @@ static int write_timens_offset(clockid_t clock, int64_t ns)
 struct timens_view {
 	int64_t inherited_fd;
 	int64_t own_fd;
-	struct window window;
+	struct rtoff_offsets offsets;
+	struct window window[3];
 };
 
 static int timens_child(int inherited_fd, int pipe_fd)
@@ -250,9 +300,9 @@ static int timens_child(int inherited_fd, int pipe_fd)
 	fd = open(RTOFF_DEV, O_RDONLY);
 	if (fd < 0)
 		return 1;
-	view.window = offset_window();
+	offsets_window(view.window);
 	if (read_offset(inherited_fd, &view.inherited_fd) ||
-	    read_offset(fd, &view.own_fd))
+	    read_offset(fd, &view.own_fd) || get_offsets(fd, &view.offsets))
 		return 1;
 	close(fd);
 	return write(pipe_fd, &view, sizeof(view)) == sizeof(view) ? 0 : 1;
@@ -260,13 +310,14 @@ static int timens_child(int inherited_fd, int pipe_fd)
 
 TEST_F(rtoff, time_namespace)
 {
-	const int64_t shift = 3 * 86400 * NSEC_PER_SEC + 123456789;
+	const int64_t mono_shift = 3 * 86400 * NSEC_PER_SEC + 123456789;
+	const int64_t boot_shift = 5 * 86400 * NSEC_PER_SEC + 987654321;
+	struct rtoff_offsets host, host_after;
 	struct timens_view view;
-	int64_t host, host_after;
 	int pipe_fd[2], status;
 	pid_t pid;
 
-	ASSERT_EQ(0, read_offset(self->fd, &host));
+	ASSERT_EQ(0, get_offsets(self->fd, &host));
 	if (unshare(CLONE_NEWTIME)) {
 		if (errno == EPERM)
 			SKIP(return, "unshare(CLONE_NEWTIME) needs CAP_SYS_ADMIN");
@@ -274,7 +325,8 @@ TEST_F(rtoff, time_namespace)
 			SKIP(return, "kernel built without CONFIG_TIME_NS");
 		ASSERT_EQ(0, errno);
 	}
-	ASSERT_EQ(0, write_timens_offset(CLOCK_MONOTONIC, shift));
+	ASSERT_EQ(0, write_timens_offset(CLOCK_MONOTONIC, mono_shift));
+	ASSERT_EQ(0, write_timens_offset(CLOCK_BOOTTIME, boot_shift));
 	ASSERT_EQ(0, pipe(pipe_fd));
 
 	pid = fork();
@@ -290,23 +342,120 @@ TEST_F(rtoff, time_namespace)
 	close(pipe_fd[1]);
 
 	/* No step may fall in between, or the comparison below means nothing. */
-	ASSERT_EQ(0, read_offset(self->fd, &host_after));
-	ASSERT_EQ(host, host_after);
+	ASSERT_EQ(0, get_offsets(self->fd, &host_after));
+	ASSERT_EQ(host.seq, host_after.seq);
 
-	EXPECT_EQ(host - shift, view.inherited_fd);
-	EXPECT_EQ(host - shift, view.own_fd);
-	EXPECT_LE(view.window.lo, view.own_fd);
-	EXPECT_GE(view.window.hi, view.own_fd);
+	EXPECT_EQ(host.realtime_ns - mono_shift, view.inherited_fd);
+	EXPECT_EQ(host.realtime_ns - mono_shift, view.own_fd);
+	EXPECT_EQ(host.realtime_ns - mono_shift, view.offsets.realtime_ns);
+	EXPECT_EQ(host.boottime_ns + boot_shift - mono_shift,
+		  view.offsets.boottime_ns);
+	EXPECT_EQ(host.tai_ns - mono_shift, view.offsets.tai_ns);
+	EXPECT_EQ(host.seq, view.offsets.seq);
+	EXPECT_LE(view.window[0].lo, view.offsets.realtime_ns);
+	EXPECT_GE(view.window[0].hi, view.offsets.realtime_ns);
+	EXPECT_LE(view.window[1].lo, view.offsets.boottime_ns);
+	EXPECT_GE(view.window[1].hi, view.offsets.boottime_ns);
+	EXPECT_LE(view.window[2].lo, view.offsets.tai_ns);
+	EXPECT_GE(view.window[2].hi, view.offsets.tai_ns);
+}
+
+TEST_F(rtoff, ioctl_offsets)
+{
+	struct rtoff_offsets offsets, again;
+	struct window w[3];
+	int64_t text;
+	size_t i;
+
+	offsets_window(w);
+	ASSERT_EQ(0, get_offsets(self->fd, &offsets));
+	EXPECT_LE(w[0].lo, offsets.realtime_ns);
+	EXPECT_GE(w[0].hi, offsets.realtime_ns);
+	EXPECT_LE(w[1].lo, offsets.boottime_ns);
+	EXPECT_GE(w[1].hi, offsets.boottime_ns);
+	EXPECT_LE(w[2].lo, offsets.tai_ns);
+	EXPECT_GE(w[2].hi, offsets.tai_ns);
+	for (i = 0; i < ARRAY_SIZE(offsets.reserved); i++)
+		EXPECT_EQ(0, offsets.reserved[i]);
+
+	/* Without a step in between: same seq, same offsets, same text. */
+	ASSERT_EQ(0, read_offset(self->fd, &text));
+	ASSERT_EQ(0, get_offsets(self->fd, &again));
+	ASSERT_EQ(offsets.seq, again.seq);
+	EXPECT_TRUE(same_offsets(&offsets, &again));
+	EXPECT_EQ(offsets.realtime_ns, text);
+}
+
+TEST_F(rtoff, ioctl_bad_input)
+{
+	struct rtoff_offsets offsets;
+	long page = sysconf(_SC_PAGESIZE);
+	char *unmapped, *readonly, *edge;
+
+	/* Unknown commands, and ours with another size or direction. */
+	EXPECT_EQ(-1, ioctl(self->fd, _IOR(RTOFF_IOC_MAGIC, 0x02,
+					   struct rtoff_offsets), &offsets));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IOR(RTOFF_IOC_MAGIC, 0x01, __u64), &offsets));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IOW(RTOFF_IOC_MAGIC, 0x01,
+					   struct rtoff_offsets), &offsets));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IO(RTOFF_IOC_MAGIC, 0x01)));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, TCGETS, &offsets));
+	EXPECT_EQ(ENOTTY, errno);
+
+	/* Memory that cannot take the result. */
+	unmapped = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, unmapped);
+	ASSERT_EQ(0, munmap(unmapped, page));
+	readonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, readonly);
+	edge = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, edge);
+	ASSERT_EQ(0, munmap(edge + page, page));
+	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, unmapped));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, readonly));
+	EXPECT_EQ(EFAULT, errno);
+	/* A struct that runs off the end of the last mapped page. */
+	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, edge + page - 8));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(readonly, page);
+	munmap(edge, page);
+
+	/* A bad buffer for read() too; the device still works after all that. */
+	EXPECT_EQ(-1, read(self->fd, unmapped, 64));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, pread(self->fd, &offsets, sizeof(offsets), -1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, get_offsets(self->fd, &offsets));
+}
+
+TEST_F(rtoff, poll_quiet_without_change)
+{
+	struct rtoff_offsets offsets;
+
+	/* A new file has seen the offsets of its open: nothing to report. */
+	EXPECT_EQ(0, poll_change(self->fd, 300));
+	ASSERT_EQ(0, get_offsets(self->fd, &offsets));
+	EXPECT_EQ(0, poll_change(self->fd, 300));
 }
 
 /*
- * The step tests need CAP_SYS_TIME. They note REALTIME against MONOTONIC in
- * setup, and the teardown sets REALTIME back to where it would be now.
+ * The step tests need CAP_SYS_TIME. They note REALTIME against MONOTONIC and
+ * the NTP state in setup; the teardown sets REALTIME back to where it would
+ * be now, then the NTP frequency, tick, status and TAI offset.
  */
 FIXTURE(rtoff_step) {
 	int fd;
 	int64_t saved_real;
 	int64_t saved_mono;
+	struct timex saved_ntp;
 	bool stepped;
 };
 
@@ -320,6 +469,8 @@ FIXTURE_SETUP(rtoff_step)
 		SKIP(return, "%s does not exist: load realtime_offset", RTOFF_DEV);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", RTOFF_DEV, strerror(errno));
 
+	memset(&self->saved_ntp, 0, sizeof(self->saved_ntp));
+	ASSERT_LE(0, adjtimex(&self->saved_ntp));
 	self->saved_mono = clock_ns(CLOCK_MONOTONIC);
 	self->saved_real = clock_ns(CLOCK_REALTIME);
 	w = offset_window();
@@ -328,11 +479,37 @@ FIXTURE_SETUP(rtoff_step)
 
 FIXTURE_TEARDOWN(rtoff_step)
 {
-	if (self->stepped)
+	struct timex ntp = {
+		.modes = ADJ_FREQUENCY | ADJ_TICK | ADJ_STATUS | ADJ_TAI,
+		.freq = self->saved_ntp.freq,
+		.tick = self->saved_ntp.tick,
+		.status = self->saved_ntp.status,
+		.constant = self->saved_ntp.tai,
+	};
+
+	/* Setting the time clears the NTP state: time first. */
+	if (self->stepped) {
 		EXPECT_EQ(0, set_realtime_ns(self->saved_real +
 					     clock_ns(CLOCK_MONOTONIC) - self->saved_mono));
+		EXPECT_LE(0, adjtimex(&ntp));
+	}
 	if (self->fd >= 0)
 		close(self->fd);
+}
+
+/* Step CLOCK_REALTIME by @delta_ns, exactly, as NTP daemons do. */
+static int step_by(int64_t delta_ns)
+{
+	struct timex tx = { .modes = ADJ_SETOFFSET | ADJ_NANO };
+	int64_t sec = delta_ns / NSEC_PER_SEC, nsec = delta_ns % NSEC_PER_SEC;
+
+	if (nsec < 0) {
+		sec--;
+		nsec += NSEC_PER_SEC;
+	}
+	tx.time.tv_sec = sec;
+	tx.time.tv_usec = nsec;
+	return clock_adjtime(CLOCK_REALTIME, &tx) < 0 ? errno : 0;
 }
 
 /*
@@ -410,6 +587,477 @@ TEST_F(rtoff_step, snapshot_until_position_zero)
 	n = read(self->fd, rest, sizeof(rest));
 	ASSERT_EQ(0, parse_line(rest, n, &again));
 	EXPECT_EQ(after, again);
+}
+
+/*
+ * Reader threads hammer the ioctl while the clock is stepped back and forth
+ * between two states, exactly: every triple seen must be one of the two (never
+ * torn), seq must never go back, and seq tells the state (an even count of
+ * steps since the start is the first state).
+ */
+#define STEPS		1000
+#define STEP_NS		(NSEC_PER_SEC + 7)
+#define READERS		2
+
+struct hammer {
+	int fd;
+	const struct rtoff_offsets *states;	/* [0]: before, [1]: stepped */
+	atomic_bool *stop;
+	long reads;
+	long bad;
+	struct rtoff_offsets first_bad;
+};
+
+static void *hammer_main(void *arg)
+{
+	struct hammer *h = arg;
+	struct rtoff_offsets o;
+	uint64_t last_seq = h->states[0].seq;
+
+	while (!atomic_load(h->stop)) {
+		if (get_offsets(h->fd, &o) ||
+		    o.seq < last_seq ||
+		    !same_offsets(&o, &h->states[(o.seq - h->states[0].seq) & 1])) {
+			if (!h->bad++)
+				h->first_bad = o;
+		}
+		last_seq = o.seq;
+		h->reads++;
+	}
+	return NULL;
+}
+
+TEST_F(rtoff_step, consistency_under_steps)
+{
+	struct rtoff_offsets states[2];
+	struct hammer hammers[READERS];
+	atomic_bool stop = false;
+	pthread_t threads[READERS];
+	int i, ret;
+
+	ASSERT_EQ(0, get_offsets(self->fd, &states[0]));
+	states[1] = states[0];
+	states[1].realtime_ns += STEP_NS;
+	states[1].tai_ns += STEP_NS;
+
+	ret = step_by(0);
+	if (ret == EPERM)
+		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	/* Stepping by 0 changes nothing, so it must not count as a change. */
+	ASSERT_EQ(0, get_offsets(self->fd, &states[1]));
+	ASSERT_EQ(states[0].seq, states[1].seq);
+	states[1].realtime_ns += STEP_NS;
+	states[1].tai_ns += STEP_NS;
+	self->stepped = true;
+
+	for (i = 0; i < READERS; i++) {
+		hammers[i] = (struct hammer){
+			.fd = self->fd, .states = states, .stop = &stop,
+		};
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL, hammer_main,
+					    &hammers[i]));
+	}
+	for (i = 0; i < STEPS && !ret; i++)
+		ret = step_by(i & 1 ? -STEP_NS : STEP_NS);
+	atomic_store(&stop, true);
+	for (i = 0; i < READERS; i++)
+		pthread_join(threads[i], NULL);
+	ASSERT_EQ(0, ret);
+
+	for (i = 0; i < READERS; i++) {
+		ksft_print_msg("reader %d: %ld reads across %d steps, %ld bad\n",
+			       i, hammers[i].reads, STEPS, hammers[i].bad);
+		EXPECT_EQ(0, hammers[i].bad)
+			TH_LOG("first bad: seq %llu real %lld boot %lld tai %lld",
+			       (unsigned long long)hammers[i].first_bad.seq,
+			       (long long)hammers[i].first_bad.realtime_ns,
+			       (long long)hammers[i].first_bad.boottime_ns,
+			       (long long)hammers[i].first_bad.tai_ns);
+	}
+}
+
+/*
+ * A thread blocked in poll() on the device while the test changes the clock:
+ * it notes when it woke and what poll() reported.
+ */
+struct waiter {
+	int fd;
+	int timeout_ms;
+	int revents;
+	int64_t woke;
+	pthread_t thread;
+};
+
+static void *waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->revents = poll_change(w->fd, w->timeout_ms);
+	w->woke = clock_ns(CLOCK_MONOTONIC);
+	return NULL;
+}
+
+static int waiter_start(struct waiter *w, int fd, int timeout_ms)
+{
+	struct rtoff_offsets offsets;
+
+	*w = (struct waiter){ .fd = fd, .timeout_ms = timeout_ms };
+	/* Seen the offsets as they are now, then wait for them to change. */
+	if (get_offsets(fd, &offsets) ||
+	    pthread_create(&w->thread, NULL, waiter_main, w))
+		return -1;
+	usleep(50000);
+	return 0;
+}
+
+/* Spin rather than sleep, so that ticks go on while the waiter waits. */
+static void waiter_join(struct waiter *w)
+{
+	while (pthread_tryjoin_np(w->thread, NULL) == EBUSY)
+		;
+}
+
+/*
+ * The waiter must have woken with a change within 100 ms of @when (CLOCK_-
+ * MONOTONIC), and not before the change was made (@not_before).
+ */
+static void expect_woke(struct __test_metadata *_metadata,
+			const struct waiter *w, int64_t when, int64_t not_before)
+{
+	EXPECT_EQ(POLLIN | POLLPRI, w->revents & (POLLIN | POLLPRI));
+	EXPECT_LE(not_before, w->woke);
+	EXPECT_GE(when + 100 * 1000000LL, w->woke)
+		TH_LOG("woke %lld ms late", (long long)((w->woke - when) / 1000000));
+}
+
+TEST_F(rtoff_step, wakes_on_clock_settime)
+{
+	struct waiter w;
+	int64_t before, after;
+	int ret;
+
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 2000));
+	before = clock_ns(CLOCK_MONOTONIC);
+	ret = set_realtime_ns(clock_ns(CLOCK_REALTIME) + 10 * NSEC_PER_SEC);
+	after = clock_ns(CLOCK_MONOTONIC);
+	if (!ret)
+		self->stepped = true;
+	waiter_join(&w);
+	if (ret && errno == EPERM)
+		SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	expect_woke(_metadata, &w, after, before);
+}
+
+TEST_F(rtoff_step, wakes_on_settimeofday)
+{
+	struct timeval tv;
+	struct waiter w;
+	int64_t before, after;
+	int ret;
+
+	ASSERT_EQ(0, gettimeofday(&tv, NULL));
+	tv.tv_sec -= 10;
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 2000));
+	before = clock_ns(CLOCK_MONOTONIC);
+	ret = settimeofday(&tv, NULL);
+	after = clock_ns(CLOCK_MONOTONIC);
+	if (!ret)
+		self->stepped = true;
+	waiter_join(&w);
+	if (ret && errno == EPERM)
+		SKIP(return, "settimeofday() needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	expect_woke(_metadata, &w, after, before);
+}
+
+TEST_F(rtoff_step, wakes_on_adj_setoffset)
+{
+	struct rtoff_offsets before_step, after_step;
+	struct waiter w;
+	int64_t before, after;
+	int ret;
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before_step));
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 2000));
+	before = clock_ns(CLOCK_MONOTONIC);
+	ret = step_by(-5 * NSEC_PER_SEC - 3);
+	after = clock_ns(CLOCK_MONOTONIC);
+	if (!ret)
+		self->stepped = true;
+	waiter_join(&w);
+	if (ret == EPERM)
+		SKIP(return, "adjtimex(ADJ_SETOFFSET) needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	expect_woke(_metadata, &w, after, before);
+
+	ASSERT_EQ(0, get_offsets(self->fd, &after_step));
+	EXPECT_LT(before_step.seq, after_step.seq);
+	EXPECT_EQ(before_step.realtime_ns - 5 * NSEC_PER_SEC - 3,
+		  after_step.realtime_ns);
+	EXPECT_EQ(before_step.boottime_ns, after_step.boottime_ns);
+	EXPECT_EQ(before_step.tai_ns - 5 * NSEC_PER_SEC - 3, after_step.tai_ns);
+}
+
+TEST_F(rtoff_step, wakes_on_adj_tai)
+{
+	struct rtoff_offsets before_change, after_change;
+	struct timex tx = { .modes = ADJ_TAI };
+	struct waiter w;
+	int64_t before, after;
+	int ret;
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before_change));
+	tx.constant = self->saved_ntp.tai + 7;
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 2000));
+	before = clock_ns(CLOCK_MONOTONIC);
+	ret = adjtimex(&tx) < 0 ? errno : 0;
+	after = clock_ns(CLOCK_MONOTONIC);
+	if (!ret)
+		self->stepped = true;
+	waiter_join(&w);
+	if (ret == EPERM)
+		SKIP(return, "adjtimex(ADJ_TAI) needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	expect_woke(_metadata, &w, after, before);
+
+	/* Only TAI moved: timerfd's CANCEL_ON_SET would not even notice. */
+	ASSERT_EQ(0, get_offsets(self->fd, &after_change));
+	EXPECT_EQ(before_change.realtime_ns, after_change.realtime_ns);
+	EXPECT_EQ(before_change.boottime_ns, after_change.boottime_ns);
+	EXPECT_EQ(before_change.tai_ns + 7 * NSEC_PER_SEC, after_change.tai_ns);
+}
+
+/*
+ * Put REALTIME 1.5 s before a leap second of kind @status (STA_INS: 23:59:60
+ * follows 23:59:59 at midnight UTC; STA_DEL: 23:59:59 is skipped, which the
+ * kernel arms only from 23:59:58) and wait for it.
+ */
+static void leap_second(struct __test_metadata *_metadata, int fd,
+			const struct timex *saved_ntp, bool *stepped, int status)
+{
+	int64_t now = clock_ns(CLOCK_REALTIME) / NSEC_PER_SEC;
+	int64_t midnight = (now / 86400 + 1) * 86400 * NSEC_PER_SEC;
+	int64_t leap_at = status == STA_INS ? midnight : midnight - NSEC_PER_SEC;
+	struct timex query = { .modes = 0 };
+	struct rtoff_offsets before_leap, after_leap;
+	struct timex tx = { .modes = ADJ_STATUS, .status = status };
+	struct waiter w;
+	int64_t set_at;
+	int i;
+
+	/*
+	 * After a leap second NTP passes through TIME_OOP and TIME_WAIT, and
+	 * leaves them only once a second passes with no leap pending: a leap
+	 * asked for before it is back in TIME_OK is never made.
+	 */
+	for (i = 0; i < 30 && adjtimex(&query) != TIME_OK; i++) {
+		query = (struct timex){ .modes = ADJ_STATUS,
+					.status = saved_ntp->status & ~(STA_INS | STA_DEL) };
+		usleep(100000);
+	}
+
+	if (set_realtime_ns(leap_at - 3 * NSEC_PER_SEC / 2)) {
+		if (errno == EPERM)
+			SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
+		ASSERT_EQ(0, errno);
+	}
+	set_at = clock_ns(CLOCK_MONOTONIC);
+	*stepped = true;
+	ASSERT_LE(0, adjtimex(&tx));
+	ASSERT_EQ(0, get_offsets(fd, &before_leap));
+
+	ASSERT_EQ(0, waiter_start(&w, fd, 4000));
+	waiter_join(&w);
+	expect_woke(_metadata, &w, set_at + 3 * NSEC_PER_SEC / 2, set_at);
+
+	/* REALTIME went back (or on) a second; TAI - MONOTONIC did not move. */
+	ASSERT_EQ(0, get_offsets(fd, &after_leap));
+	EXPECT_EQ(before_leap.realtime_ns + (status == STA_INS ? -1 : 1) * NSEC_PER_SEC,
+		  after_leap.realtime_ns);
+	EXPECT_EQ(before_leap.tai_ns, after_leap.tai_ns);
+	EXPECT_EQ(before_leap.boottime_ns, after_leap.boottime_ns);
+}
+
+TEST_F(rtoff_step, wakes_on_leap_second_insert)
+{
+	leap_second(_metadata, self->fd, &self->saved_ntp, &self->stepped, STA_INS);
+}
+
+TEST_F(rtoff_step, wakes_on_leap_second_delete)
+{
+	leap_second(_metadata, self->fd, &self->saved_ntp, &self->stepped, STA_DEL);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd, ret;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static bool file_has(const char *path, const char *word)
+{
+	char text[256] = "";
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	if (read(fd, text, sizeof(text) - 1) < 0)
+		text[0] = '\0';
+	close(fd);
+	return strstr(text, word);
+}
+
+/*
+ * Suspend to RAM (S3) for a few seconds, woken by the RTC alarm. While asleep
+ * REALTIME and BOOTTIME go on and MONOTONIC does not: all three offsets grow
+ * by the time asleep, the same for each.
+ */
+TEST_F(rtoff_step, wakes_on_resume)
+{
+	const char *alarm = "/sys/class/rtc/rtc0/wakealarm";
+	struct rtoff_offsets before, after;
+	int64_t slept, resumed;
+	struct waiter w;
+
+	if (!file_has("/sys/power/state", "mem") ||
+	    (access("/sys/power/mem_sleep", F_OK) == 0 &&
+	     !file_has("/sys/power/mem_sleep", "deep")))
+		SKIP(return, "the kernel offers no suspend to RAM (S3)");
+	if (access(alarm, W_OK))
+		SKIP(return, "no RTC wake alarm to resume with: %s", alarm);
+	if (access("/sys/power/mem_sleep", F_OK) == 0)
+		ASSERT_EQ(0, write_file("/sys/power/mem_sleep", "deep"));
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 30000));
+	ASSERT_EQ(0, write_file(alarm, "0"));
+	ASSERT_EQ(0, write_file(alarm, "+3"));
+	ASSERT_EQ(0, write_file("/sys/power/state", "mem"))
+		TH_LOG("suspend: %s", strerror(errno));
+	resumed = clock_ns(CLOCK_MONOTONIC);
+	waiter_join(&w);
+	/* The waiter was frozen while asleep: it runs again with the rest. */
+	expect_woke(_metadata, &w, resumed, 0);
+
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	slept = after.realtime_ns - before.realtime_ns;
+	ksft_print_msg("asleep for %lld ms\n", (long long)(slept / 1000000));
+	EXPECT_LT(NSEC_PER_SEC, slept);
+	EXPECT_EQ(slept, after.boottime_ns - before.boottime_ns);
+	EXPECT_EQ(slept, after.tai_ns - before.tai_ns);
+}
+
+/* NTP frequency and tick changes slew the clocks; they move no offset. */
+TEST_F(rtoff_step, quiet_through_frequency_changes)
+{
+	struct rtoff_offsets before, after;
+	struct timex tx;
+	struct waiter w;
+	int64_t end;
+	int i, ret = 0;
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 2500));
+	end = clock_ns(CLOCK_MONOTONIC) + 2 * NSEC_PER_SEC;
+	for (i = 0; !ret && clock_ns(CLOCK_MONOTONIC) < end; i++) {
+		tx = (struct timex){
+			.modes = ADJ_FREQUENCY | ADJ_TICK,
+			.freq = (i & 1 ? 100 : -100) << 16,	/* ppm */
+			.tick = self->saved_ntp.tick + (i & 1),
+		};
+		ret = adjtimex(&tx) < 0 ? errno : 0;
+		if (!ret)
+			self->stepped = true;
+		usleep(10000);
+	}
+	waiter_join(&w);
+	if (ret == EPERM)
+		SKIP(return, "adjtimex(ADJ_FREQUENCY) needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	ksft_print_msg("%d frequency changes\n", i);
+	EXPECT_EQ(0, w.revents);
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_EQ(before.seq, after.seq);
+	EXPECT_TRUE(same_offsets(&before, &after));
+}
+
+TEST_F(rtoff_step, epoll_level_and_edge)
+{
+	struct epoll_event level = { .events = EPOLLIN | EPOLLPRI, .data.u32 = 1 };
+	struct epoll_event edge = { .events = EPOLLIN | EPOLLPRI | EPOLLET, .data.u32 = 2 };
+	struct rtoff_offsets offsets;
+	struct epoll_event ev;
+	int ep_level, ep_edge, ret;
+
+	ep_level = epoll_create1(EPOLL_CLOEXEC);
+	ep_edge = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep_level);
+	ASSERT_LE(0, ep_edge);
+	ASSERT_EQ(0, epoll_ctl(ep_level, EPOLL_CTL_ADD, self->fd, &level));
+	ASSERT_EQ(0, epoll_ctl(ep_edge, EPOLL_CTL_ADD, self->fd, &edge));
+	EXPECT_EQ(0, epoll_wait(ep_level, &ev, 1, 100));
+	EXPECT_EQ(0, epoll_wait(ep_edge, &ev, 1, 100));
+
+	ret = step_by(NSEC_PER_SEC);
+	if (ret == EPERM)
+		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	self->stepped = true;
+
+	/* Level-triggered: ready until the file reads the offsets again. */
+	ASSERT_EQ(1, epoll_wait(ep_level, &ev, 1, 1000));
+	EXPECT_EQ(1, ev.data.u32);
+	EXPECT_EQ(EPOLLIN | EPOLLPRI, ev.events & (EPOLLIN | EPOLLPRI));
+	EXPECT_EQ(1, epoll_wait(ep_level, &ev, 1, 0));
+	/* Edge-triggered: once per change. */
+	ASSERT_EQ(1, epoll_wait(ep_edge, &ev, 1, 1000));
+	EXPECT_EQ(2, ev.data.u32);
+	EXPECT_EQ(0, epoll_wait(ep_edge, &ev, 1, 100));
+
+	ASSERT_EQ(0, get_offsets(self->fd, &offsets));
+	EXPECT_EQ(0, epoll_wait(ep_level, &ev, 1, 100));
+
+	/* The next change is reported again, both ways. */
+	ASSERT_EQ(0, step_by(-NSEC_PER_SEC));
+	EXPECT_EQ(1, epoll_wait(ep_level, &ev, 1, 1000));
+	EXPECT_EQ(1, epoll_wait(ep_edge, &ev, 1, 1000));
+	close(ep_level);
+	close(ep_edge);
+}
+
+TEST_F(rtoff_step, two_files_see_a_change_each)
+{
+	struct rtoff_offsets offsets;
+	char line[64];
+	int other, ret;
+
+	other = open(RTOFF_DEV, O_RDONLY);
+	ASSERT_LE(0, other);
+	ret = step_by(2 * NSEC_PER_SEC);
+	if (ret == EPERM)
+		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	self->stepped = true;
+
+	EXPECT_NE(0, poll_change(self->fd, 1000));
+	EXPECT_NE(0, poll_change(other, 1000));
+
+	/* Reading at position 0 re-arms this file and no other. */
+	ASSERT_LT(0, pread(self->fd, line, sizeof(line), 0));
+	EXPECT_EQ(0, poll_change(self->fd, 100));
+	EXPECT_NE(0, poll_change(other, 100));
+	ASSERT_EQ(0, get_offsets(other, &offsets));
+	EXPECT_EQ(0, poll_change(other, 100));
+	close(other);
 }
 
 TEST_HARNESS_MAIN
