@@ -731,102 +731,115 @@ static void expect_woke(struct __test_metadata *_metadata,
 		TH_LOG("woke %lld ms late", (long long)((w->woke - when) / 1000000));
 }
 
-TEST_F(rtoff_step, wakes_on_clock_settime)
+/* The clock changes the wakeup tests make: 0, or an errno. */
+static int change_settime(void)
+{
+	return set_realtime_ns(clock_ns(CLOCK_REALTIME) + 10 * NSEC_PER_SEC) ? errno : 0;
+}
+
+static int change_settimeofday(void)
+{
+	struct timeval tv;
+
+	if (gettimeofday(&tv, NULL))
+		return errno;
+	tv.tv_sec -= 10;
+	return settimeofday(&tv, NULL) ? errno : 0;
+}
+
+static int change_setoffset(void)
+{
+	return step_by(-5 * NSEC_PER_SEC - 3);
+}
+
+static int tai_offset;
+
+static int change_tai(void)
+{
+	struct timex tx = { .modes = ADJ_TAI, .constant = tai_offset + 7 };
+
+	return adjtimex(&tx) < 0 ? errno : 0;
+}
+
+/*
+ * Make @change while a waiter polls the file, and check that it woke within
+ * 100 ms. Returns what @change returned; EPERM is for the caller to skip.
+ */
+static int expect_wake_on(struct __test_metadata *_metadata, int fd,
+			  bool *stepped, int (*change)(void))
 {
 	struct waiter w;
 	int64_t before, after;
 	int ret;
 
-	ASSERT_EQ(0, waiter_start(&w, self->fd, 2000));
+	if (waiter_start(&w, fd, 2000))
+		return errno;
 	before = clock_ns(CLOCK_MONOTONIC);
-	ret = set_realtime_ns(clock_ns(CLOCK_REALTIME) + 10 * NSEC_PER_SEC);
+	ret = change();
 	after = clock_ns(CLOCK_MONOTONIC);
 	if (!ret)
-		self->stepped = true;
+		*stepped = true;
 	waiter_join(&w);
-	if (ret && errno == EPERM)
+	if (!ret)
+		expect_woke(_metadata, &w, after, before);
+	return ret;
+}
+
+TEST_F(rtoff_step, wakes_on_clock_settime)
+{
+	int ret = expect_wake_on(_metadata, self->fd, &self->stepped, change_settime);
+
+	if (ret == EPERM)
 		SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
-	expect_woke(_metadata, &w, after, before);
 }
 
 TEST_F(rtoff_step, wakes_on_settimeofday)
 {
-	struct timeval tv;
-	struct waiter w;
-	int64_t before, after;
-	int ret;
+	int ret = expect_wake_on(_metadata, self->fd, &self->stepped,
+				 change_settimeofday);
 
-	ASSERT_EQ(0, gettimeofday(&tv, NULL));
-	tv.tv_sec -= 10;
-	ASSERT_EQ(0, waiter_start(&w, self->fd, 2000));
-	before = clock_ns(CLOCK_MONOTONIC);
-	ret = settimeofday(&tv, NULL);
-	after = clock_ns(CLOCK_MONOTONIC);
-	if (!ret)
-		self->stepped = true;
-	waiter_join(&w);
-	if (ret && errno == EPERM)
+	if (ret == EPERM)
 		SKIP(return, "settimeofday() needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
-	expect_woke(_metadata, &w, after, before);
 }
 
 TEST_F(rtoff_step, wakes_on_adj_setoffset)
 {
-	struct rtoff_offsets before_step, after_step;
-	struct waiter w;
-	int64_t before, after;
+	struct rtoff_offsets before, after;
 	int ret;
 
-	ASSERT_EQ(0, get_offsets(self->fd, &before_step));
-	ASSERT_EQ(0, waiter_start(&w, self->fd, 2000));
-	before = clock_ns(CLOCK_MONOTONIC);
-	ret = step_by(-5 * NSEC_PER_SEC - 3);
-	after = clock_ns(CLOCK_MONOTONIC);
-	if (!ret)
-		self->stepped = true;
-	waiter_join(&w);
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	ret = expect_wake_on(_metadata, self->fd, &self->stepped, change_setoffset);
 	if (ret == EPERM)
 		SKIP(return, "adjtimex(ADJ_SETOFFSET) needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
-	expect_woke(_metadata, &w, after, before);
 
-	ASSERT_EQ(0, get_offsets(self->fd, &after_step));
-	EXPECT_LT(before_step.seq, after_step.seq);
-	EXPECT_EQ(before_step.realtime_ns - 5 * NSEC_PER_SEC - 3,
-		  after_step.realtime_ns);
-	EXPECT_EQ(before_step.boottime_ns, after_step.boottime_ns);
-	EXPECT_EQ(before_step.tai_ns - 5 * NSEC_PER_SEC - 3, after_step.tai_ns);
+	/* Exactly the step, on REALTIME and TAI alike. */
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_LT(before.seq, after.seq);
+	EXPECT_EQ(before.realtime_ns - 5 * NSEC_PER_SEC - 3, after.realtime_ns);
+	EXPECT_EQ(before.boottime_ns, after.boottime_ns);
+	EXPECT_EQ(before.tai_ns - 5 * NSEC_PER_SEC - 3, after.tai_ns);
 }
 
 TEST_F(rtoff_step, wakes_on_adj_tai)
 {
-	struct rtoff_offsets before_change, after_change;
-	struct timex tx = { .modes = ADJ_TAI };
-	struct waiter w;
-	int64_t before, after;
+	struct rtoff_offsets before, after;
 	int ret;
 
-	ASSERT_EQ(0, get_offsets(self->fd, &before_change));
-	tx.constant = self->saved_ntp.tai + 7;
-	ASSERT_EQ(0, waiter_start(&w, self->fd, 2000));
-	before = clock_ns(CLOCK_MONOTONIC);
-	ret = adjtimex(&tx) < 0 ? errno : 0;
-	after = clock_ns(CLOCK_MONOTONIC);
-	if (!ret)
-		self->stepped = true;
-	waiter_join(&w);
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	tai_offset = self->saved_ntp.tai;
+	ret = expect_wake_on(_metadata, self->fd, &self->stepped, change_tai);
 	if (ret == EPERM)
 		SKIP(return, "adjtimex(ADJ_TAI) needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
-	expect_woke(_metadata, &w, after, before);
 
 	/* Only TAI moved: timerfd's CANCEL_ON_SET would not even notice. */
-	ASSERT_EQ(0, get_offsets(self->fd, &after_change));
-	EXPECT_EQ(before_change.realtime_ns, after_change.realtime_ns);
-	EXPECT_EQ(before_change.boottime_ns, after_change.boottime_ns);
-	EXPECT_EQ(before_change.tai_ns + 7 * NSEC_PER_SEC, after_change.tai_ns);
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_EQ(before.realtime_ns, after.realtime_ns);
+	EXPECT_EQ(before.boottime_ns, after.boottime_ns);
+	EXPECT_EQ(before.tai_ns + 7 * NSEC_PER_SEC, after.tai_ns);
 }
 
 /*
