@@ -74,21 +74,24 @@ static void rtoff_wake(struct irq_work *work)
 static DEFINE_IRQ_WORK(rtoff_wake_work, rtoff_wake);
 
 /*
- * Called on every timekeeper update, with interrupts off, the timekeeper lock
- * held and tk_core.seq write-held: no clock reads and no wakeups in here. The
- * offsets move only in updates that set the clock (was_set), and some of those
- * move none of them; an ordinary tick costs one test.
+ * Called on every timekeeper update with interrupts off and the timekeeper
+ * lock held (and, but for the call at registration, tk_core.seq write-held):
+ * no clock reads and no wakeups in here. The offsets move only in updates that
+ * set the clock (was_set), and some of those move none of them; an ordinary
+ * tick costs one test.
  */
 static int rtoff_timekeeper_update(struct notifier_block *nb,
 				   unsigned long was_set, void *priv)
 {
 	struct timekeeper *tk = priv;
-	s64 real = ktime_to_ns(tk->offs_real);
-	s64 boot = ktime_to_ns(tk->offs_boot);
-	s64 tai = ktime_to_ns(tk->offs_tai);
+	s64 real, boot, tai;
 
 	if (!was_set)
 		return NOTIFY_DONE;
+
+	real = ktime_to_ns(tk->offs_real);
+	boot = ktime_to_ns(tk->offs_boot);
+	tai = ktime_to_ns(tk->offs_tai);
 	if (real == rtoff_state.offs_real && boot == rtoff_state.offs_boot &&
 	    tai == rtoff_state.offs_tai)
 		return NOTIFY_DONE;
@@ -183,25 +186,34 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	struct rtoff_file *rf = file->private_data;
 	struct rtoff_offsets offsets;
 	char line[RTOFF_LINE_SIZE];
+	bool snapshot = false;
+	ssize_t ret;
 	size_t len;
+	u64 seq = 0;
 
 	/*
 	 * A read at position 0 takes a new snapshot; reads further on go on
 	 * with the one before, so a line read in pieces is never a mix of two
-	 * values. Copy it out of the lock: copy_to_user() may fault and sleep.
+	 * values. Copy it out of the lock, so that a reader whose buffer
+	 * faults slowly holds up no other reader of the file.
 	 */
 	mutex_lock(&rf->lock);
 	if (*ppos == 0 || !rf->len) {
 		rtoff_get_offsets(&offsets);
 		rf->len = scnprintf(rf->line, sizeof(rf->line), "%lld\n",
 				    offsets.realtime_ns);
-		atomic64_set(&rf->seen_seq, offsets.seq);
+		seq = offsets.seq;
+		snapshot = true;
 	}
 	len = rf->len;
 	memcpy(line, rf->line, len);
 	mutex_unlock(&rf->lock);
 
-	return simple_read_from_buffer(buf, count, ppos, line, len);
+	ret = simple_read_from_buffer(buf, count, ppos, line, len);
+	/* Only offsets that reached the reader count as read. */
+	if (snapshot && ret >= 0)
+		atomic64_set(&rf->seen_seq, seq);
+	return ret;
 }
 
 static __poll_t rtoff_poll(struct file *file, poll_table *wait)
@@ -210,7 +222,9 @@ static __poll_t rtoff_poll(struct file *file, poll_table *wait)
 
 	/*
 	 * On the wait queue before looking at seq: a change after the look
-	 * wakes us, one before it is seen.
+	 * wakes us, one before it is seen. The wait queue's lock, taken by
+	 * poll_wait() here and by the wakeup in rtoff_wake(), orders the two;
+	 * irq_work's own barriers order the seq update before rtoff_wake().
 	 */
 	poll_wait(file, &rtoff_wait, wait);
 	return rtoff_seq() != atomic64_read(&rf->seen_seq) ? RTOFF_EPOLL : 0;

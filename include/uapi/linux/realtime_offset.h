@@ -16,10 +16,11 @@
  * @realtime_ns: CLOCK_REALTIME - CLOCK_MONOTONIC, in nanoseconds
  * @boottime_ns: CLOCK_BOOTTIME - CLOCK_MONOTONIC, in nanoseconds
  * @tai_ns: CLOCK_TAI - CLOCK_MONOTONIC, in nanoseconds
- * @seq: change counter. It starts at an arbitrary value when the driver
- *	loads and grows whenever any of the offsets changes; two results with
- *	the same @seq have the same offsets.
- * @reserved: zero
+ * @seq: change counter of the host's offsets. It starts at an arbitrary
+ *	value when the driver loads and grows whenever any of the offsets
+ *	changes: two results with the same @seq, taken in the same time
+ *	namespace, have the same offsets. It is the same in every namespace.
+ * @reserved: set to zero by the kernel; may carry more later
  *
  * The three offsets are taken from one state of the timekeeper: never some
  * from before a clock step and some from after it. They are those seen by

@@ -406,16 +406,16 @@ TEST_F(rtoff, ioctl_bad_input)
 	EXPECT_EQ(-1, ioctl(self->fd, TCGETS, &offsets));
 	EXPECT_EQ(ENOTTY, errno);
 
-	/* Memory that cannot take the result. */
-	unmapped = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, unmapped);
-	ASSERT_EQ(0, munmap(unmapped, page));
+	/* Memory that cannot take the result; unmapped last, so it stays a hole. */
 	readonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, readonly);
 	edge = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, edge);
 	ASSERT_EQ(0, munmap(edge + page, page));
+	unmapped = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, unmapped);
+	ASSERT_EQ(0, munmap(unmapped, page));
 	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, NULL));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, unmapped));
@@ -447,22 +447,22 @@ TEST_F(rtoff, poll_quiet_without_change)
 }
 
 /*
- * The step tests need CAP_SYS_TIME. They note REALTIME against MONOTONIC and
- * the NTP state in setup; the teardown sets REALTIME back to where it would
- * be now, then the NTP frequency, tick, status and TAI offset.
+ * The step tests need CAP_SYS_TIME. They note the offsets and the NTP state in
+ * setup. The teardown steps REALTIME back by exactly what the tests moved it
+ * (the offsets tell, to the nanosecond), then puts back the NTP frequency,
+ * tick, status and TAI offset, which a step clears or a test changed.
  */
 FIXTURE(rtoff_step) {
 	int fd;
-	int64_t saved_real;
-	int64_t saved_mono;
+	struct rtoff_offsets saved;
 	struct timex saved_ntp;
 	bool stepped;
 };
 
+static int step_by(int64_t delta_ns);
+
 FIXTURE_SETUP(rtoff_step)
 {
-	struct window w;
-
 	self->stepped = false;
 	self->fd = open(RTOFF_DEV, O_RDONLY);
 	if (self->fd < 0 && errno == ENOENT)
@@ -471,10 +471,7 @@ FIXTURE_SETUP(rtoff_step)
 
 	memset(&self->saved_ntp, 0, sizeof(self->saved_ntp));
 	ASSERT_LE(0, adjtimex(&self->saved_ntp));
-	self->saved_mono = clock_ns(CLOCK_MONOTONIC);
-	self->saved_real = clock_ns(CLOCK_REALTIME);
-	w = offset_window();
-	self->saved_mono += (w.hi - w.lo) / 2;
+	ASSERT_EQ(0, get_offsets(self->fd, &self->saved));
 }
 
 FIXTURE_TEARDOWN(rtoff_step)
@@ -486,11 +483,12 @@ FIXTURE_TEARDOWN(rtoff_step)
 		.status = self->saved_ntp.status,
 		.constant = self->saved_ntp.tai,
 	};
+	struct rtoff_offsets now;
 
-	/* Setting the time clears the NTP state: time first. */
 	if (self->stepped) {
-		EXPECT_EQ(0, set_realtime_ns(self->saved_real +
-					     clock_ns(CLOCK_MONOTONIC) - self->saved_mono));
+		ASSERT_EQ(0, get_offsets(self->fd, &now));
+		if (now.realtime_ns != self->saved.realtime_ns)
+			EXPECT_EQ(0, step_by(self->saved.realtime_ns - now.realtime_ns));
 		EXPECT_LE(0, adjtimex(&ntp));
 	}
 	if (self->fd >= 0)
@@ -605,6 +603,7 @@ struct hammer {
 	atomic_bool *stop;
 	long reads;
 	long bad;
+	long seen[2];		/* reads of each state */
 	struct rtoff_offsets first_bad;
 };
 
@@ -622,6 +621,7 @@ static void *hammer_main(void *arg)
 				h->first_bad = o;
 		}
 		last_seq = o.seq;
+		h->seen[(o.seq - h->states[0].seq) & 1]++;
 		h->reads++;
 	}
 	return NULL;
@@ -668,6 +668,9 @@ TEST_F(rtoff_step, consistency_under_steps)
 	for (i = 0; i < READERS; i++) {
 		ksft_print_msg("reader %d: %ld reads across %d steps, %ld bad\n",
 			       i, hammers[i].reads, STEPS, hammers[i].bad);
+		/* Else the readers never met the steps and proved nothing. */
+		EXPECT_LT(0, hammers[i].seen[0]);
+		EXPECT_LT(0, hammers[i].seen[1]);
 		EXPECT_EQ(0, hammers[i].bad)
 			TH_LOG("first bad: seq %llu real %lld boot %lld tai %lld",
 			       (unsigned long long)hammers[i].first_bad.seq,
@@ -698,15 +701,19 @@ static void *waiter_main(void *arg)
 	return NULL;
 }
 
+/* Returns 0 or an error code. */
 static int waiter_start(struct waiter *w, int fd, int timeout_ms)
 {
 	struct rtoff_offsets offsets;
+	int ret;
 
 	*w = (struct waiter){ .fd = fd, .timeout_ms = timeout_ms };
 	/* Seen the offsets as they are now, then wait for them to change. */
-	if (get_offsets(fd, &offsets) ||
-	    pthread_create(&w->thread, NULL, waiter_main, w))
-		return -1;
+	if (get_offsets(fd, &offsets))
+		return errno;
+	ret = pthread_create(&w->thread, NULL, waiter_main, w);
+	if (ret)
+		return ret;
 	usleep(50000);
 	return 0;
 }
@@ -772,8 +779,8 @@ static int expect_wake_on(struct __test_metadata *_metadata, int fd,
 	int64_t before, after;
 	int ret;
 
-	if (waiter_start(&w, fd, 2000))
-		return errno;
+	ret = waiter_start(&w, fd, 2000);
+	ASSERT_EQ(0, ret) TH_LOG("waiter: %s", strerror(ret));
 	before = clock_ns(CLOCK_MONOTONIC);
 	ret = change();
 	after = clock_ns(CLOCK_MONOTONIC);
@@ -937,6 +944,7 @@ static bool file_has(const char *path, const char *word)
 TEST_F(rtoff_step, wakes_on_resume)
 {
 	const char *alarm = "/sys/class/rtc/rtc0/wakealarm";
+	const char *restore_sleep = NULL;
 	struct rtoff_offsets before, after;
 	int64_t slept, resumed;
 	struct waiter w;
@@ -947,17 +955,22 @@ TEST_F(rtoff_step, wakes_on_resume)
 		SKIP(return, "the kernel offers no suspend to RAM (S3)");
 	if (access(alarm, W_OK))
 		SKIP(return, "no RTC wake alarm to resume with: %s", alarm);
+	/* Ask for S3, and put back the kind of sleep chosen before. */
+	if (file_has("/sys/power/mem_sleep", "[s2idle]"))
+		restore_sleep = "s2idle";
 	if (access("/sys/power/mem_sleep", F_OK) == 0)
 		ASSERT_EQ(0, write_file("/sys/power/mem_sleep", "deep"));
 
 	ASSERT_EQ(0, get_offsets(self->fd, &before));
-	ASSERT_EQ(0, waiter_start(&w, self->fd, 30000));
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 15000));
 	ASSERT_EQ(0, write_file(alarm, "0"));
 	ASSERT_EQ(0, write_file(alarm, "+3"));
 	ASSERT_EQ(0, write_file("/sys/power/state", "mem"))
 		TH_LOG("suspend: %s", strerror(errno));
 	resumed = clock_ns(CLOCK_MONOTONIC);
 	waiter_join(&w);
+	if (restore_sleep)
+		EXPECT_EQ(0, write_file("/sys/power/mem_sleep", restore_sleep));
 	/* The waiter was frozen while asleep: it runs again with the rest. */
 	expect_woke(_metadata, &w, resumed, 0);
 
