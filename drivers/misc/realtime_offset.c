@@ -21,7 +21,7 @@
 #include <linux/poll.h>
 #include <linux/pvclock_gtod.h>
 #include <linux/random.h>
-#include <linux/seqlock.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/time_namespace.h>
@@ -39,18 +39,12 @@
 
 /*
  * The timekeeper's offsets as of its last update, and a count of their
- * changes. Only rtoff_timekeeper_update() writes them, and the timekeeper
- * calls it with its own lock held: that serialises the writers.
+ * changes, in the page that mmap() hands out; the kernel reads them there too.
+ * Only rtoff_timekeeper_update() writes it, and the timekeeper calls it with
+ * its own lock held: that serialises the writers. Readers follow the protocol
+ * documented at struct rtoff_page: rtoff_read_begin() and rtoff_read_retry().
  */
-static struct {
-	seqcount_t	seqcount;	/* readers retry across a write */
-	s64		offs_real;
-	s64		offs_boot;
-	s64		offs_tai;
-	u64		seq;
-} rtoff_state = {
-	.seqcount = SEQCNT_ZERO(rtoff_state.seqcount),
-};
+static struct rtoff_page *rtoff_page;
 
 static DECLARE_WAIT_QUEUE_HEAD(rtoff_wait);
 
@@ -92,16 +86,20 @@ static int rtoff_timekeeper_update(struct notifier_block *nb,
 	real = ktime_to_ns(tk->offs_real);
 	boot = ktime_to_ns(tk->offs_boot);
 	tai = ktime_to_ns(tk->offs_tai);
-	if (real == rtoff_state.offs_real && boot == rtoff_state.offs_boot &&
-	    tai == rtoff_state.offs_tai)
+	if (real == rtoff_page->offsets.realtime_ns &&
+	    boot == rtoff_page->offsets.boottime_ns &&
+	    tai == rtoff_page->offsets.tai_ns)
 		return NOTIFY_DONE;
 
-	write_seqcount_begin(&rtoff_state.seqcount);
-	rtoff_state.offs_real = real;
-	rtoff_state.offs_boot = boot;
-	rtoff_state.offs_tai = tai;
-	rtoff_state.seq++;
-	write_seqcount_end(&rtoff_state.seqcount);
+	/* The lock is odd while the offsets are written. */
+	WRITE_ONCE(rtoff_page->lock, rtoff_page->lock + 1);
+	smp_wmb(); /* odd lock before offsets; pairs with rtoff_read_retry() */
+	WRITE_ONCE(rtoff_page->offsets.realtime_ns, real);
+	WRITE_ONCE(rtoff_page->offsets.boottime_ns, boot);
+	WRITE_ONCE(rtoff_page->offsets.tai_ns, tai);
+	WRITE_ONCE(rtoff_page->offsets.seq, rtoff_page->offsets.seq + 1);
+	smp_wmb(); /* offsets before even lock; pairs with rtoff_read_begin() */
+	WRITE_ONCE(rtoff_page->lock, rtoff_page->lock + 1);
 
 	irq_work_queue(&rtoff_wake_work);
 	return NOTIFY_OK;
@@ -111,15 +109,32 @@ static struct notifier_block rtoff_notifier = {
 	.notifier_call	= rtoff_timekeeper_update,
 };
 
+static u32 rtoff_read_begin(void)
+{
+	u32 lock;
+
+	/* The writer runs with interrupts off: the wait is short. */
+	while ((lock = READ_ONCE(rtoff_page->lock)) & 1)
+		cpu_relax();
+	smp_rmb(); /* lock before offsets; pairs with the writer's second smp_wmb() */
+	return lock;
+}
+
+static bool rtoff_read_retry(u32 lock)
+{
+	smp_rmb(); /* offsets before lock; pairs with the writer's first smp_wmb() */
+	return READ_ONCE(rtoff_page->lock) != lock;
+}
+
 static u64 rtoff_seq(void)
 {
-	unsigned int start;
 	u64 seq;
+	u32 lock;
 
 	do {
-		start = read_seqcount_begin(&rtoff_state.seqcount);
-		seq = rtoff_state.seq;
-	} while (read_seqcount_retry(&rtoff_state.seqcount, start));
+		lock = rtoff_read_begin();
+		seq = READ_ONCE(rtoff_page->offsets.seq);
+	} while (rtoff_read_retry(lock));
 
 	return seq;
 }
@@ -133,17 +148,17 @@ static u64 rtoff_seq(void)
 static void rtoff_get_offsets(struct rtoff_offsets *offsets)
 {
 	struct timespec64 ns_mono = {}, ns_boot = {};
-	unsigned int start;
+	u32 lock;
 	s64 mono;
 
 	memset(offsets, 0, sizeof(*offsets));
 	do {
-		start = read_seqcount_begin(&rtoff_state.seqcount);
-		offsets->realtime_ns = rtoff_state.offs_real;
-		offsets->boottime_ns = rtoff_state.offs_boot;
-		offsets->tai_ns = rtoff_state.offs_tai;
-		offsets->seq = rtoff_state.seq;
-	} while (read_seqcount_retry(&rtoff_state.seqcount, start));
+		lock = rtoff_read_begin();
+		offsets->realtime_ns = READ_ONCE(rtoff_page->offsets.realtime_ns);
+		offsets->boottime_ns = READ_ONCE(rtoff_page->offsets.boottime_ns);
+		offsets->tai_ns = READ_ONCE(rtoff_page->offsets.tai_ns);
+		offsets->seq = READ_ONCE(rtoff_page->offsets.seq);
+	} while (rtoff_read_retry(lock));
 
 	timens_add_monotonic(&ns_mono);
 	timens_add_boottime(&ns_boot);
@@ -256,12 +271,28 @@ static long rtoff_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/*
+ * The page is read-only for everybody: no writable or executable mapping, now
+ * or by a later mprotect(), and it holds nothing but struct rtoff_page.
+ */
+static int rtoff_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma_pages(vma) != 1)
+		return -EINVAL;
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
+		return -EPERM;
+
+	vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYWRITE | VM_MAYEXEC);
+	return vm_insert_page(vma, vma->vm_start, virt_to_page(rtoff_page));
+}
+
 static const struct file_operations rtoff_fops = {
 	.owner		= THIS_MODULE,
 	.open		= rtoff_open,
 	.release	= rtoff_release,
 	.read		= rtoff_read,
 	.poll		= rtoff_poll,
+	.mmap		= rtoff_mmap,
 	.unlocked_ioctl	= rtoff_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= default_llseek,
@@ -278,13 +309,17 @@ static int __init rtoff_init(void)
 {
 	int ret;
 
+	rtoff_page = (struct rtoff_page *)get_zeroed_page(GFP_KERNEL);
+	if (!rtoff_page)
+		return -ENOMEM;
+
 	/* Arbitrary, so that nobody takes seq for a count since boot. */
-	rtoff_state.seq = get_random_u32();
+	rtoff_page->offsets.seq = get_random_u32();
 
 	/* Registering runs the notifier once: the offsets are in before open. */
 	ret = pvclock_gtod_register_notifier(&rtoff_notifier);
 	if (ret)
-		return ret;
+		goto out_free_page;
 
 	ret = misc_register(&rtoff_misc);
 	if (ret)
@@ -295,6 +330,8 @@ static int __init rtoff_init(void)
 out_unregister_notifier:
 	pvclock_gtod_unregister_notifier(&rtoff_notifier);
 	irq_work_sync(&rtoff_wake_work);
+out_free_page:
+	free_page((unsigned long)rtoff_page);
 	return ret;
 }
 
@@ -304,6 +341,8 @@ static void __exit rtoff_exit(void)
 	pvclock_gtod_unregister_notifier(&rtoff_notifier);
 	/* The last change may still have its wakeup queued. */
 	irq_work_sync(&rtoff_wake_work);
+	/* Mappings hold their own references to the page. */
+	free_page((unsigned long)rtoff_page);
 }
 
 module_init(rtoff_init);

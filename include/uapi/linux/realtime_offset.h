@@ -38,6 +38,41 @@ struct rtoff_offsets {
 	__u64 reserved[4];
 };
 
+/**
+ * struct rtoff_page - the page that mmap() of the device maps, read-only
+ * @lock: the writer's sequence count: odd while it updates @offsets
+ * @reserved: zero
+ * @offsets: the offsets and @seq as RTOFF_IOC_GET_OFFSETS gives them to a
+ *	task outside any time namespace
+ *
+ * The kernel updates @offsets whenever an offset changes, at once, from the
+ * timekeeper's update. A consistent copy is read like this, retrying while
+ * the kernel writes::
+ *
+ *	do {
+ *		while ((lock = READ_ONCE(page->lock)) & 1)
+ *			;
+ *		smp_rmb();
+ *		copy = page->offsets;
+ *		smp_rmb();
+ *	} while (READ_ONCE(page->lock) != lock);
+ *
+ * where READ_ONCE() is a volatile load and smp_rmb() a read barrier (in C11,
+ * atomic_thread_fence(memory_order_acquire)). A task in a time namespace adds
+ * to each offset the difference between what RTOFF_IOC_GET_OFFSETS gives it
+ * and the page (read with the same @seq): it stays the same for as long as the
+ * task stays in its namespace. The rest of the page is zero.
+ *
+ * mmap() takes one page at offset 0, without PROT_WRITE or PROT_EXEC; a later
+ * mprotect() cannot add either. The mapping stays valid after the file is
+ * closed.
+ */
+struct rtoff_page {
+	__u32 lock;
+	__u32 reserved;
+	struct rtoff_offsets offsets;
+};
+
 #define RTOFF_IOC_MAGIC		0xB9
 
 /* Fill a struct rtoff_offsets, and mark the file's offsets as seen by poll. */

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "rtoff.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME	0x00000080
@@ -116,6 +117,13 @@ static int get_offsets(int fd, struct rtoff_offsets *offsets)
 {
 	memset(offsets, 0xa5, sizeof(*offsets));
 	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, offsets);
+}
+
+static const struct rtoff_page *map_page(int fd)
+{
+	void *page = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, fd, 0);
+
+	return page == MAP_FAILED ? NULL : page;
 }
 
 /* The windows of all three offsets, as offset_window() does for one. */
@@ -289,17 +297,27 @@ struct timens_view {
 	int64_t inherited_fd;
 	int64_t own_fd;
 	struct rtoff_offsets offsets;
+	struct rtoff_offsets page;
+	struct rtoff_offsets helper;
 	struct window window[3];
 };
 
 static int timens_child(int inherited_fd, int pipe_fd)
 {
+	const struct rtoff_page *page;
 	struct timens_view view;
+	struct rtoff r;
 	int fd;
 
 	fd = open(RTOFF_DEV, O_RDONLY);
 	if (fd < 0)
 		return 1;
+
+	page = map_page(fd);
+	if (!page || rtoff_open(&r) || !r.page || rtoff_read(&r, &view.helper))
+		return 1;
+	rtoff_close(&r);
+	rtoff_read_page(page, &view.page);
 	offsets_window(view.window);
 	if (read_offset(inherited_fd, &view.inherited_fd) ||
 	    read_offset(fd, &view.own_fd) || get_offsets(fd, &view.offsets))
@@ -352,6 +370,11 @@ TEST_F(rtoff, time_namespace)
 		  view.offsets.boottime_ns);
 	EXPECT_EQ(host.tai_ns - mono_shift, view.offsets.tai_ns);
 	EXPECT_EQ(host.seq, view.offsets.seq);
+	/* The page holds the host's offsets, for all namespaces alike. */
+	EXPECT_EQ(host.seq, view.page.seq);
+	EXPECT_TRUE(same_offsets(&host, &view.page));
+	/* rtoff.h corrects the page for the namespace, as documented. */
+	EXPECT_TRUE(same_offsets(&view.offsets, &view.helper));
 	EXPECT_LE(view.window[0].lo, view.offsets.realtime_ns);
 	EXPECT_GE(view.window[0].hi, view.offsets.realtime_ns);
 	EXPECT_LE(view.window[1].lo, view.offsets.boottime_ns);
@@ -444,6 +467,73 @@ TEST_F(rtoff, poll_quiet_without_change)
 	EXPECT_EQ(0, poll_change(self->fd, 300));
 	ASSERT_EQ(0, get_offsets(self->fd, &offsets));
 	EXPECT_EQ(0, poll_change(self->fd, 300));
+}
+
+TEST_F(rtoff, mmap_page)
+{
+	long size = sysconf(_SC_PAGESIZE);
+	struct rtoff_offsets mapped, ioctl_offsets;
+	const struct rtoff_page *page;
+	const unsigned char *rest;
+	long i;
+
+	page = map_page(self->fd);
+	ASSERT_NE(NULL, page) TH_LOG("mmap: %s", strerror(errno));
+	do {
+		ASSERT_EQ(0, get_offsets(self->fd, &ioctl_offsets));
+		rtoff_read_page(page, &mapped);
+	} while (mapped.seq != ioctl_offsets.seq);
+	EXPECT_TRUE(same_offsets(&ioctl_offsets, &mapped));
+	EXPECT_EQ(0, page->reserved);
+	for (i = 0; i < (long)ARRAY_SIZE(mapped.reserved); i++)
+		EXPECT_EQ(0, mapped.reserved[i]);
+
+	/* Nothing but the documented fields: the rest of the page is zero. */
+	rest = (const unsigned char *)(page + 1);
+	for (i = 0; i < size - (long)sizeof(*page); i++)
+		ASSERT_EQ(0, rest[i]) TH_LOG("byte %zu", sizeof(*page) + i);
+
+	/* The mapping outlives the file. */
+	close(self->fd);
+	self->fd = open(RTOFF_DEV, O_RDONLY);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, get_offsets(self->fd, &ioctl_offsets));
+	rtoff_read_page(page, &mapped);
+	EXPECT_EQ(ioctl_offsets.seq, mapped.seq);
+	EXPECT_TRUE(same_offsets(&ioctl_offsets, &mapped));
+	munmap((void *)page, size);
+}
+
+TEST_F(rtoff, mmap_refused)
+{
+	long size = sysconf(_SC_PAGESIZE);
+	void *page;
+
+	/* Writable, executable, not at offset 0, more than a page. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE, self->fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, self->fd, 0));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ | PROT_EXEC,
+				   MAP_SHARED, self->fd, 0));
+	EXPECT_TRUE(errno == EPERM || errno == EACCES) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ, MAP_SHARED, self->fd, size));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * size, PROT_READ, MAP_SHARED, self->fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* A read-only mapping cannot be made writable or executable later. */
+	page = mmap(NULL, size, PROT_READ, MAP_PRIVATE, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	EXPECT_EQ(-1, mprotect(page, size, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, mprotect(page, size, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(MAP_FAILED, mremap(page, size, 2 * size, MREMAP_MAYMOVE));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(page, size);
 }
 
 /*
@@ -588,22 +678,24 @@ TEST_F(rtoff_step, snapshot_until_position_zero)
 }
 
 /*
- * Reader threads hammer the ioctl while the clock is stepped back and forth
+ * Reader threads hammer the ioctl and the mapped page while the clock is
+ * stepped back and forth
  * between two states, exactly: every triple seen must be one of the two (never
  * torn), seq must never go back, and seq tells the state (an even count of
  * steps since the start is the first state).
  */
 #define STEPS		1000
 #define STEP_NS		(NSEC_PER_SEC + 7)
-#define READERS		2
+#define READERS		2	/* the last one reads the mapped page */
 
 struct hammer {
 	int fd;
+	const struct rtoff_page *page;		/* read it instead of the ioctl */
 	const struct rtoff_offsets *states;	/* [0]: before, [1]: stepped */
 	atomic_bool *stop;
 	long reads;
 	long bad;
-	long seen[2];		/* reads of each state */
+	long changes;		/* reads that saw a new seq */
 	struct rtoff_offsets first_bad;
 };
 
@@ -614,14 +706,16 @@ static void *hammer_main(void *arg)
 	uint64_t last_seq = h->states[0].seq;
 
 	while (!atomic_load(h->stop)) {
-		if (get_offsets(h->fd, &o) ||
+		if (h->page)
+			rtoff_read_page(h->page, &o);
+		if ((!h->page && get_offsets(h->fd, &o)) ||
 		    o.seq < last_seq ||
 		    !same_offsets(&o, &h->states[(o.seq - h->states[0].seq) & 1])) {
 			if (!h->bad++)
 				h->first_bad = o;
 		}
+		h->changes += o.seq != last_seq;
 		last_seq = o.seq;
-		h->seen[(o.seq - h->states[0].seq) & 1]++;
 		h->reads++;
 	}
 	return NULL;
@@ -654,6 +748,7 @@ TEST_F(rtoff_step, consistency_under_steps)
 	for (i = 0; i < READERS; i++) {
 		hammers[i] = (struct hammer){
 			.fd = self->fd, .states = states, .stop = &stop,
+			.page = i == READERS - 1 ? map_page(self->fd) : NULL,
 		};
 		ASSERT_EQ(0, pthread_create(&threads[i], NULL, hammer_main,
 					    &hammers[i]));
@@ -666,11 +761,11 @@ TEST_F(rtoff_step, consistency_under_steps)
 	ASSERT_EQ(0, ret);
 
 	for (i = 0; i < READERS; i++) {
-		ksft_print_msg("reader %d: %ld reads across %d steps, %ld bad\n",
-			       i, hammers[i].reads, STEPS, hammers[i].bad);
-		/* Else the readers never met the steps and proved nothing. */
-		EXPECT_LT(0, hammers[i].seen[0]);
-		EXPECT_LT(0, hammers[i].seen[1]);
+		ksft_print_msg("reader %d (%s): %ld reads, %ld new seqs, %d steps, %ld bad\n",
+			       i, hammers[i].page ? "page" : "ioctl", hammers[i].reads,
+			       hammers[i].changes, STEPS, hammers[i].bad);
+		/* Else the reader never met the steps and proved nothing. */
+		EXPECT_LT(0, hammers[i].changes);
 		EXPECT_EQ(0, hammers[i].bad)
 			TH_LOG("first bad: seq %llu real %lld boot %lld tai %lld",
 			       (unsigned long long)hammers[i].first_bad.seq,
