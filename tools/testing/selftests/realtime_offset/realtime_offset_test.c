@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/realtime_offset.h>
 #include <poll.h>
 #include <pthread.h>
@@ -457,6 +458,111 @@ TEST_F(rtoff, ioctl_bad_input)
 	EXPECT_EQ(-1, pread(self->fd, &offsets, sizeof(offsets), -1));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, get_offsets(self->fd, &offsets));
+}
+
+/*
+ * Random commands and arguments, reproducible from the printed seed (set it
+ * with RTOFF_SEED). Only pointers that cannot hurt this process are passed:
+ * a command the VFS handles itself may write through its argument. Every call
+ * must fail with a defined errno or be one the VFS serves, and the device must
+ * work unchanged afterwards.
+ */
+TEST_F(rtoff, ioctl_fuzz)
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	struct rtoff_offsets before, after, *scratch;
+	unsigned long args[5];
+	long calls = 100000, failed = 0, succeeded = 0, i;
+	unsigned int seed, cmd;
+	char *readonly, *hole;
+	const char *env;
+	int ret;
+
+	env = getenv("RTOFF_SEED");
+	seed = env ? strtoul(env, NULL, 0) : (unsigned int)clock_ns(CLOCK_MONOTONIC);
+	ksft_print_msg("ioctl fuzz: RTOFF_SEED=%u, %ld calls\n", seed, calls);
+	srandom(seed);
+
+	scratch = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	readonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hole = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, scratch);
+	ASSERT_NE(MAP_FAILED, readonly);
+	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_EQ(0, munmap(hole, page));
+	args[0] = 0;
+	args[1] = (unsigned long)scratch;
+	args[2] = (unsigned long)readonly + page - 8;
+	args[3] = (unsigned long)hole;
+	args[4] = ~0UL << 47;				/* kernel space */
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	for (i = 0; i < calls; i++) {
+		/* Half the time our magic, so that size and direction get fuzzed. */
+		cmd = random() ^ ((unsigned int)random() << 16);
+		if (i & 1)
+			cmd = (cmd & ~(0xffU << _IOC_TYPESHIFT)) |
+			      (RTOFF_IOC_MAGIC << _IOC_TYPESHIFT);
+		errno = 0;
+		ret = ioctl(self->fd, cmd, args[random() % ARRAY_SIZE(args)]);
+		if (!ret) {
+			succeeded++;
+			continue;
+		}
+		failed++;
+		ASSERT_TRUE(errno == ENOTTY || errno == EFAULT || errno == EINVAL ||
+			    errno == EPERM || errno == EBADF || errno == EOPNOTSUPP)
+			TH_LOG("cmd %#x: %s (seed %u, call %ld)", cmd, strerror(errno), seed, i);
+	}
+	ksft_print_msg("ioctl fuzz: %ld failed, %ld served (by us or the VFS)\n",
+		       failed, succeeded);
+
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_EQ(before.seq, after.seq);
+	EXPECT_TRUE(same_offsets(&before, &after));
+	munmap(scratch, page);
+	munmap(readonly, page);
+}
+
+/* Without privileges the device is readable, and nothing more. */
+TEST_F(rtoff, unprivileged)
+{
+	struct rtoff_offsets offsets;
+	const struct rtoff_page *page;
+	struct timespec ts;
+	char line[64];
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* nobody; already unprivileged if that fails for want of rights */
+		if (setgroups(0, NULL) == 0 && (setresgid(65534, 65534, 65534) ||
+						setresuid(65534, 65534, 65534)))
+			_exit(10);
+		fd = open(RTOFF_DEV, O_RDONLY);
+		if (fd < 0)
+			_exit(11);
+		if (read(fd, line, sizeof(line)) <= 0 ||
+		    ioctl(fd, RTOFF_IOC_GET_OFFSETS, &offsets))
+			_exit(12);
+		page = map_page(fd);
+		if (!page)
+			_exit(13);
+		if (open(RTOFF_DEV, O_RDWR) != -1 || errno != EACCES)
+			_exit(14);
+		if (write(fd, line, 1) != -1 || errno != EBADF)
+			_exit(15);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (clock_settime(CLOCK_REALTIME, &ts) != -1 || errno != EPERM)
+			_exit(16);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("step %d failed as nobody", WEXITSTATUS(status) - 10);
 }
 
 TEST_F(rtoff, poll_quiet_without_change)
