@@ -34,10 +34,13 @@ RTOFF_HOST_PKGS="gcc make libc6-dev dwarves kmod xz-utils perl git sparse
 	python3 python3-ply python3-git qemu-system-x86 busybox-static cpio
 	linux-source-6.12"
 
-# What check needs besides: coccicheck and htmldocs.
+# What building a kernel from source needs.
 # shellcheck disable=SC2034 # used by the scripts that source this
-RTOFF_CHECK_PKGS="coccinelle ocaml-nox python3-sphinx bc flex bison libelf-dev
-	libssl-dev"
+RTOFF_KBUILD_PKGS="gcc make bc flex bison libelf-dev libssl-dev"
+
+# What check needs besides: coccicheck, htmldocs, and the patched tree.
+# shellcheck disable=SC2034 # used by the scripts that source this
+RTOFF_CHECK_PKGS="coccinelle ocaml-nox python3-sphinx $RTOFF_KBUILD_PKGS"
 
 # need_pkgs PKG...: install the Debian packages that are missing.
 need_pkgs() {

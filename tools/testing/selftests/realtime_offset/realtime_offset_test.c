@@ -305,7 +305,6 @@ struct timens_view {
 
 static int timens_child(int inherited_fd, int pipe_fd)
 {
-	const struct rtoff_page *page;
 	struct timens_view view;
 	struct rtoff r;
 	int fd;
@@ -314,11 +313,11 @@ static int timens_child(int inherited_fd, int pipe_fd)
 	if (fd < 0)
 		return 1;
 
-	page = map_page(fd);
-	if (!page || rtoff_open(&r) || !r.page || rtoff_read(&r, &view.helper))
+	/* The page as mapped, and as rtoff.h corrects it. */
+	if (rtoff_open(&r) || !r.page || rtoff_read(&r, &view.helper))
 		return 1;
+	rtoff_read_page(r.page, &view.page);
 	rtoff_close(&r);
-	rtoff_read_page(page, &view.page);
 	offsets_window(view.window);
 	if (read_offset(inherited_fd, &view.inherited_fd) ||
 	    read_offset(fd, &view.own_fd) || get_offsets(fd, &view.offsets))
