@@ -32,7 +32,7 @@ PREFIX ?= /usr/local
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 RTOFFSET_CFLAGS := -O2 -Wall -Wextra -Iinclude/uapi -Itools/testing/selftests/realtime_offset
 
-.PHONY: all modules install uninstall clean test demo check patches bench help
+.PHONY: all modules install uninstall clean test stress demo check patches bench help
 
 all: modules rtoffset
 
@@ -64,6 +64,9 @@ clean:
 test:
 	$(OOT)/run-tests
 
+stress:
+	$(OOT)/run-tests --stress
+
 demo:
 	$(OOT)/demo
 
@@ -84,6 +87,8 @@ help:
 	@echo 'make clean          remove build products'
 	@echo 'make demo           boot Debian 6.12 in QEMU and show /dev/realtime_offset'
 	@echo 'make test           static checks, then the selftest on every kernel in QEMU'
+	@echo 'make stress         the stress program for 120 s on 6.12-rt and the debug'
+	@echo '                    kernel (RTOFF_STRESS_SECONDS=N for another length)'
 	@echo 'make check          static checks only (checkpatch, sparse, W=1)'
 	@echo 'make patches        regenerate the upstream series in patches/'
 	@echo 'make bench          time every way to read the offsets, natively and in QEMU'

@@ -206,6 +206,10 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	size_t len;
 	u64 seq = 0;
 
+	/* Reading nothing takes no snapshot and marks nothing as read. */
+	if (!count)
+		return 0;
+
 	/*
 	 * A read at position 0 takes a new snapshot; reads further on go on
 	 * with the one before, so a line read in pieces is never a mix of two
@@ -226,7 +230,7 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 
 	ret = simple_read_from_buffer(buf, count, ppos, line, len);
 	/* Only offsets that reached the reader count as read. */
-	if (snapshot && ret >= 0)
+	if (snapshot && ret > 0)
 		atomic64_set(&rf->seen_seq, seq);
 	return ret;
 }

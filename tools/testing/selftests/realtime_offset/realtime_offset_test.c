@@ -25,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timex.h>
 #include <sys/wait.h>
@@ -33,25 +34,11 @@
 
 #include "../kselftest_harness.h"
 #include "rtoff.h"
+#include "rtoff_test.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME	0x00000080
 #endif
-
-#define RTOFF_DEV	"/dev/realtime_offset"
-#define NSEC_PER_SEC	1000000000LL
-
-/* The longest line the device gives: "-9223372036854775808\n" */
-#define RTOFF_LINE_MAX	21
-
-static int64_t clock_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	if (clock_gettime(clock, &ts))
-		return INT64_MIN;
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
 
 static int set_realtime_ns(int64_t ns)
 {
@@ -61,27 +48,6 @@ static int set_realtime_ns(int64_t ns)
 	};
 
 	return clock_settime(CLOCK_REALTIME, &ts);
-}
-
-/*
- * Accept exactly one signed decimal integer and a newline, written the way
- * printf("%lld\n") writes it: no sign on positives, no leading zeros.
- */
-static int parse_line(const char *line, size_t len, int64_t *value)
-{
-	char text[RTOFF_LINE_MAX + 2];
-	char *end;
-
-	if (len < 2 || len > RTOFF_LINE_MAX || line[len - 1] != '\n')
-		return -1;
-	memcpy(text, line, len - 1);
-	text[len - 1] = '\0';
-	errno = 0;
-	*value = strtoll(text, &end, 10);
-	if (errno || *end)
-		return -1;
-	snprintf(text, sizeof(text), "%lld\n", (long long)*value);
-	return strlen(text) == len && !memcmp(text, line, len) ? 0 : -1;
 }
 
 /* A fresh value: pread() at position 0 always takes a new snapshot. */
@@ -114,19 +80,6 @@ static struct window offset_window(void)
 	return (struct window){ .lo = r - m2, .hi = r - m1 };
 }
 
-static int get_offsets(int fd, struct rtoff_offsets *offsets)
-{
-	memset(offsets, 0xa5, sizeof(*offsets));
-	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, offsets);
-}
-
-static const struct rtoff_page *map_page(int fd)
-{
-	void *page = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, fd, 0);
-
-	return page == MAP_FAILED ? NULL : page;
-}
-
 /* The windows of all three offsets, as offset_window() does for one. */
 static void offsets_window(struct window w[3])
 {
@@ -142,21 +95,6 @@ static void offsets_window(struct window w[3])
 		m2 = clock_ns(CLOCK_MONOTONIC);
 		w[i] = (struct window){ .lo = t - m2, .hi = t - m1 };
 	}
-}
-
-static bool same_offsets(const struct rtoff_offsets *a,
-			 const struct rtoff_offsets *b)
-{
-	return a->realtime_ns == b->realtime_ns &&
-	       a->boottime_ns == b->boottime_ns && a->tai_ns == b->tai_ns;
-}
-
-/* poll() for a change: the events seen, 0 on timeout. */
-static int poll_change(int fd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLPRI };
-
-	return poll(&pfd, 1, timeout_ms) > 0 ? pfd.revents : 0;
 }
 
 FIXTURE(rtoff) {
@@ -264,18 +202,6 @@ TEST_F(rtoff, seek)
 
 	EXPECT_EQ(-1, lseek(self->fd, -1, SEEK_SET));
 	EXPECT_EQ(EINVAL, errno);
-}
-
-TEST_F(rtoff, write_refused)
-{
-	char line[] = "0\n";
-
-	EXPECT_EQ(-1, open(RTOFF_DEV, O_WRONLY));
-	EXPECT_EQ(EACCES, errno);
-	EXPECT_EQ(-1, open(RTOFF_DEV, O_RDWR));
-	EXPECT_EQ(EACCES, errno);
-	EXPECT_EQ(-1, write(self->fd, line, sizeof(line) - 1));
-	EXPECT_EQ(EBADF, errno);
 }
 
 static int write_timens_offset(clockid_t clock, int64_t ns)
@@ -407,56 +333,6 @@ TEST_F(rtoff, ioctl_offsets)
 	ASSERT_EQ(offsets.seq, again.seq);
 	EXPECT_TRUE(same_offsets(&offsets, &again));
 	EXPECT_EQ(offsets.realtime_ns, text);
-}
-
-TEST_F(rtoff, ioctl_bad_input)
-{
-	struct rtoff_offsets offsets;
-	long page = sysconf(_SC_PAGESIZE);
-	char *unmapped, *readonly, *edge;
-
-	/* Unknown commands, and ours with another size or direction. */
-	EXPECT_EQ(-1, ioctl(self->fd, _IOR(RTOFF_IOC_MAGIC, 0x02,
-					   struct rtoff_offsets), &offsets));
-	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, _IOR(RTOFF_IOC_MAGIC, 0x01, __u64), &offsets));
-	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, _IOW(RTOFF_IOC_MAGIC, 0x01,
-					   struct rtoff_offsets), &offsets));
-	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, _IO(RTOFF_IOC_MAGIC, 0x01)));
-	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, TCGETS, &offsets));
-	EXPECT_EQ(ENOTTY, errno);
-
-	/* Memory that cannot take the result; unmapped last, so it stays a hole. */
-	readonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, readonly);
-	edge = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, edge);
-	ASSERT_EQ(0, munmap(edge + page, page));
-	unmapped = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, unmapped);
-	ASSERT_EQ(0, munmap(unmapped, page));
-	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, NULL));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, unmapped));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, readonly));
-	EXPECT_EQ(EFAULT, errno);
-	/* A struct that runs off the end of the last mapped page. */
-	EXPECT_EQ(-1, ioctl(self->fd, RTOFF_IOC_GET_OFFSETS, edge + page - 8));
-	EXPECT_EQ(EFAULT, errno);
-	munmap(readonly, page);
-	munmap(edge, page);
-
-	/* A bad buffer for read() too; the device still works after all that. */
-	EXPECT_EQ(-1, read(self->fd, unmapped, 64));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, pread(self->fd, &offsets, sizeof(offsets), -1));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, get_offsets(self->fd, &offsets));
 }
 
 /*
@@ -609,100 +485,31 @@ TEST_F(rtoff, mmap_page)
 	munmap((void *)page, size);
 }
 
-TEST_F(rtoff, mmap_refused)
-{
-	long size = sysconf(_SC_PAGESIZE);
-	void *page;
-
-	/* Writable, executable, not at offset 0, more than a page. */
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE, self->fd, 0));
-	EXPECT_EQ(EPERM, errno);
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ | PROT_WRITE,
-				   MAP_SHARED, self->fd, 0));
-	EXPECT_EQ(EACCES, errno);
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ | PROT_EXEC,
-				   MAP_SHARED, self->fd, 0));
-	EXPECT_TRUE(errno == EPERM || errno == EACCES) TH_LOG("%s", strerror(errno));
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ, MAP_SHARED, self->fd, size));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * size, PROT_READ, MAP_SHARED, self->fd, 0));
-	EXPECT_EQ(EINVAL, errno);
-
-	/* A read-only mapping cannot be made writable or executable later. */
-	page = mmap(NULL, size, PROT_READ, MAP_PRIVATE, self->fd, 0);
-	ASSERT_NE(MAP_FAILED, page);
-	EXPECT_EQ(-1, mprotect(page, size, PROT_READ | PROT_WRITE));
-	EXPECT_EQ(EACCES, errno);
-	EXPECT_EQ(-1, mprotect(page, size, PROT_READ | PROT_EXEC));
-	EXPECT_EQ(EACCES, errno);
-	EXPECT_EQ(MAP_FAILED, mremap(page, size, 2 * size, MREMAP_MAYMOVE));
-	EXPECT_EQ(EFAULT, errno);
-	munmap(page, size);
-}
-
 /*
- * The step tests need CAP_SYS_TIME. They note the offsets and the NTP state in
- * setup. The teardown steps REALTIME back by exactly what the tests moved it
- * (the offsets tell, to the nanosecond), then puts back the NTP frequency,
- * tick, status and TAI offset, which a step clears or a test changed.
+ * The step tests need CAP_SYS_TIME. They put back the clock and the NTP state
+ * in their teardown (see struct saved_clock).
  */
 FIXTURE(rtoff_step) {
 	int fd;
-	struct rtoff_offsets saved;
-	struct timex saved_ntp;
-	bool stepped;
+	struct saved_clock clock;
 };
-
-static int step_by(int64_t delta_ns);
 
 FIXTURE_SETUP(rtoff_step)
 {
-	self->stepped = false;
+	self->clock.changed = false;
 	self->fd = open(RTOFF_DEV, O_RDONLY);
 	if (self->fd < 0 && errno == ENOENT)
 		SKIP(return, "%s does not exist: load realtime_offset", RTOFF_DEV);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", RTOFF_DEV, strerror(errno));
-
-	memset(&self->saved_ntp, 0, sizeof(self->saved_ntp));
-	ASSERT_LE(0, adjtimex(&self->saved_ntp));
-	ASSERT_EQ(0, get_offsets(self->fd, &self->saved));
+	ASSERT_EQ(0, save_clock(self->fd, &self->clock));
 }
 
 FIXTURE_TEARDOWN(rtoff_step)
 {
-	struct timex ntp = {
-		.modes = ADJ_FREQUENCY | ADJ_TICK | ADJ_STATUS | ADJ_TAI,
-		.freq = self->saved_ntp.freq,
-		.tick = self->saved_ntp.tick,
-		.status = self->saved_ntp.status,
-		.constant = self->saved_ntp.tai,
-	};
-	struct rtoff_offsets now;
-
-	if (self->stepped) {
-		ASSERT_EQ(0, get_offsets(self->fd, &now));
-		if (now.realtime_ns != self->saved.realtime_ns)
-			EXPECT_EQ(0, step_by(self->saved.realtime_ns - now.realtime_ns));
-		EXPECT_LE(0, adjtimex(&ntp));
-	}
-	if (self->fd >= 0)
-		close(self->fd);
-}
-
-/* Step CLOCK_REALTIME by @delta_ns, exactly, as NTP daemons do. */
-static int step_by(int64_t delta_ns)
-{
-	struct timex tx = { .modes = ADJ_SETOFFSET | ADJ_NANO };
-	int64_t sec = delta_ns / NSEC_PER_SEC, nsec = delta_ns % NSEC_PER_SEC;
-
-	if (nsec < 0) {
-		sec--;
-		nsec += NSEC_PER_SEC;
-	}
-	tx.time.tv_sec = sec;
-	tx.time.tv_usec = nsec;
-	return clock_adjtime(CLOCK_REALTIME, &tx) < 0 ? errno : 0;
+	if (self->fd < 0)
+		return;
+	EXPECT_EQ(0, restore_clock(self->fd, &self->clock));
+	close(self->fd);
 }
 
 /*
@@ -740,7 +547,7 @@ TEST_F(rtoff_step, value_follows_steps)
 		if (ret == EPERM)
 			SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
 		ASSERT_EQ(0, ret);
-		self->stepped = true;
+		self->clock.changed = true;
 		ASSERT_EQ(0, read_offset(self->fd, &value));
 		EXPECT_LE(w.lo, value);
 		EXPECT_GE(w.hi, value);
@@ -764,7 +571,7 @@ TEST_F(rtoff_step, snapshot_until_position_zero)
 	if (ret == EPERM)
 		SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
-	self->stepped = true;
+	self->clock.changed = true;
 	n = read(self->fd, line + 3, sizeof(line) - 3);
 	ASSERT_LT(0, n);
 	len = n + 3;
@@ -850,7 +657,7 @@ TEST_F(rtoff_step, consistency_under_steps)
 	ASSERT_EQ(states[0].seq, states[1].seq);
 	states[1].realtime_ns += STEP_NS;
 	states[1].tai_ns += STEP_NS;
-	self->stepped = true;
+	self->clock.changed = true;
 
 	for (i = 0; i < READERS; i++) {
 		hammers[i] = (struct hammer){
@@ -996,7 +803,7 @@ static int expect_wake_on(struct __test_metadata *_metadata, int fd,
 
 TEST_F(rtoff_step, wakes_on_clock_settime)
 {
-	int ret = expect_wake_on(_metadata, self->fd, &self->stepped, change_settime);
+	int ret = expect_wake_on(_metadata, self->fd, &self->clock.changed, change_settime);
 
 	if (ret == EPERM)
 		SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
@@ -1005,7 +812,7 @@ TEST_F(rtoff_step, wakes_on_clock_settime)
 
 TEST_F(rtoff_step, wakes_on_settimeofday)
 {
-	int ret = expect_wake_on(_metadata, self->fd, &self->stepped,
+	int ret = expect_wake_on(_metadata, self->fd, &self->clock.changed,
 				 change_settimeofday);
 
 	if (ret == EPERM)
@@ -1019,7 +826,7 @@ TEST_F(rtoff_step, wakes_on_adj_setoffset)
 	int ret;
 
 	ASSERT_EQ(0, get_offsets(self->fd, &before));
-	ret = expect_wake_on(_metadata, self->fd, &self->stepped, change_setoffset);
+	ret = expect_wake_on(_metadata, self->fd, &self->clock.changed, change_setoffset);
 	if (ret == EPERM)
 		SKIP(return, "adjtimex(ADJ_SETOFFSET) needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
@@ -1038,8 +845,8 @@ TEST_F(rtoff_step, wakes_on_adj_tai)
 	int ret;
 
 	ASSERT_EQ(0, get_offsets(self->fd, &before));
-	tai_offset = self->saved_ntp.tai;
-	ret = expect_wake_on(_metadata, self->fd, &self->stepped, change_tai);
+	tai_offset = self->clock.ntp.tai;
+	ret = expect_wake_on(_metadata, self->fd, &self->clock.changed, change_tai);
 	if (ret == EPERM)
 		SKIP(return, "adjtimex(ADJ_TAI) needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
@@ -1104,12 +911,12 @@ static void leap_second(struct __test_metadata *_metadata, int fd,
 
 TEST_F(rtoff_step, wakes_on_leap_second_insert)
 {
-	leap_second(_metadata, self->fd, &self->saved_ntp, &self->stepped, STA_INS);
+	leap_second(_metadata, self->fd, &self->clock.ntp, &self->clock.changed, STA_INS);
 }
 
 TEST_F(rtoff_step, wakes_on_leap_second_delete)
 {
-	leap_second(_metadata, self->fd, &self->saved_ntp, &self->stepped, STA_DEL);
+	leap_second(_metadata, self->fd, &self->clock.ntp, &self->clock.changed, STA_DEL);
 }
 
 static int write_file(const char *path, const char *text)
@@ -1200,11 +1007,11 @@ TEST_F(rtoff_step, quiet_through_frequency_changes)
 		tx = (struct timex){
 			.modes = ADJ_FREQUENCY | ADJ_TICK,
 			.freq = (i & 1 ? 100 : -100) << 16,	/* ppm */
-			.tick = self->saved_ntp.tick + (i & 1),
+			.tick = self->clock.ntp.tick + (i & 1),
 		};
 		ret = adjtimex(&tx) < 0 ? errno : 0;
 		if (!ret)
-			self->stepped = true;
+			self->clock.changed = true;
 		usleep(10000);
 	}
 	waiter_join(&w);
@@ -1239,7 +1046,7 @@ TEST_F(rtoff_step, epoll_level_and_edge)
 	if (ret == EPERM)
 		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
-	self->stepped = true;
+	self->clock.changed = true;
 
 	/* Level-triggered: ready until the file reads the offsets again. */
 	ASSERT_EQ(1, epoll_wait(ep_level, &ev, 1, 1000));
@@ -1274,7 +1081,7 @@ TEST_F(rtoff_step, two_files_see_a_change_each)
 	if (ret == EPERM)
 		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
 	ASSERT_EQ(0, ret);
-	self->stepped = true;
+	self->clock.changed = true;
 
 	EXPECT_NE(0, poll_change(self->fd, 1000));
 	EXPECT_NE(0, poll_change(other, 1000));
@@ -1286,6 +1093,519 @@ TEST_F(rtoff_step, two_files_see_a_change_each)
 	ASSERT_EQ(0, get_offsets(other, &offsets));
 	EXPECT_EQ(0, poll_change(other, 100));
 	close(other);
+}
+
+/*
+ * Bad input, one case per row of the table in
+ * Documentation/misc-devices/realtime_offset.rst. Each call must give its
+ * documented result, and lose nothing: with CAP_SYS_TIME the setup makes a
+ * change that the file has not read yet, which only the calls that hand out
+ * the offsets may mark as read; the offsets are the same afterwards.
+ */
+static long page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+/* munmap() that leaves errno alone, for the result of the call before it. */
+static long unmap_keep_errno(long ret, void *addr, size_t len)
+{
+	int saved = errno;
+
+	munmap(addr, len);
+	errno = saved;
+	return ret;
+}
+
+/* An address with nothing mapped at it, nor after it. */
+static char *unmapped_address(void)
+{
+	char *p = mmap(NULL, page_size(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p, page_size());
+	return p;
+}
+
+/* Two pages, the second unmapped again: its start is returned. */
+static char *page_before_hole(void)
+{
+	char *p = mmap(NULL, 2 * page_size(), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p + page_size(), page_size());
+	return p + page_size();
+}
+
+static long bad_open_write_only(int fd)
+{
+	return open(RTOFF_DEV, O_WRONLY);
+}
+
+static long bad_open_read_write(int fd)
+{
+	return open(RTOFF_DEV, O_RDWR);
+}
+
+static long bad_write(int fd)
+{
+	return write(fd, "0\n", 2);
+}
+
+static long bad_read_zero_bytes(int fd)
+{
+	char line[64];
+
+	return read(fd, line, 0);
+}
+
+static long bad_read_non_blocking(int fd)
+{
+	char c;
+
+	if (fcntl(fd, F_SETFL, O_NONBLOCK))
+		return -1;
+	return read(fd, &c, 1);
+}
+
+/* Past the libc wrapper, whose buffer is declared never NULL. */
+static long bad_read_null(int fd)
+{
+	return syscall(SYS_read, fd, NULL, 64);
+}
+
+static long bad_read_unmapped(int fd)
+{
+	return read(fd, unmapped_address(), 64);
+}
+
+static long bad_read_read_only_buffer(int fd)
+{
+	void *p = mmap(NULL, page_size(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -2;
+	return unmap_keep_errno(read(fd, p, 64), p, page_size());
+}
+
+/* The 8 bytes that fit, then the rest of the same line at the next read. */
+static long bad_read_up_to_a_hole(int fd)
+{
+	char *hole = page_before_hole(), line[64];
+	int64_t value;
+	ssize_t n, rest;
+
+	if (!hole)
+		return -2;
+	n = read(fd, hole - 8, 64);
+	if (n == 8) {
+		memcpy(line, hole - 8, 8);
+		rest = read(fd, line + 8, sizeof(line) - 8);
+		if (rest <= 0 || parse_line(line, 8 + rest, &value))
+			n = -2;
+	}
+	return unmap_keep_errno(n, hole - page_size(), page_size());
+}
+
+static long bad_pread_negative(int fd)
+{
+	char line[64];
+
+	return pread(fd, line, sizeof(line), -1);
+}
+
+static long bad_pread_far(int fd)
+{
+	char line[64];
+
+	return pread(fd, line, sizeof(line), 1LL << 40);
+}
+
+static long bad_pread_overflow(int fd)
+{
+	char line[64];
+
+	return pread(fd, line, sizeof(line), INT64_MAX - 8);
+}
+
+static long bad_lseek_negative(int fd)
+{
+	return lseek(fd, -1, SEEK_SET);
+}
+
+static long bad_lseek_far(int fd)
+{
+	char line[64];
+
+	if (lseek(fd, 1LL << 40, SEEK_SET) != 1LL << 40)
+		return -2;
+	return read(fd, line, sizeof(line));
+}
+
+static long bad_lseek_bad_whence(int fd)
+{
+	return lseek(fd, 0, 42);
+}
+
+static long bad_ioctl_other_number(int fd)
+{
+	struct rtoff_offsets o;
+
+	return ioctl(fd, _IOR(RTOFF_IOC_MAGIC, 0x02, struct rtoff_offsets), &o);
+}
+
+static long bad_ioctl_other_size(int fd)
+{
+	struct rtoff_offsets o;
+
+	return ioctl(fd, _IOR(RTOFF_IOC_MAGIC, 0x01, __u64), &o);
+}
+
+static long bad_ioctl_other_direction(int fd)
+{
+	struct rtoff_offsets o = {};
+
+	return ioctl(fd, _IOW(RTOFF_IOC_MAGIC, 0x01, struct rtoff_offsets), &o);
+}
+
+static long bad_ioctl_no_argument(int fd)
+{
+	return ioctl(fd, _IO(RTOFF_IOC_MAGIC, 0x01));
+}
+
+static long bad_ioctl_tty_command(int fd)
+{
+	struct rtoff_offsets o;
+
+	return ioctl(fd, TCGETS, &o);
+}
+
+static long bad_ioctl_null(int fd)
+{
+	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, NULL);
+}
+
+static long bad_ioctl_unmapped(int fd)
+{
+	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, unmapped_address());
+}
+
+static long bad_ioctl_read_only_buffer(int fd)
+{
+	void *p = mmap(NULL, page_size(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -2;
+	return unmap_keep_errno(ioctl(fd, RTOFF_IOC_GET_OFFSETS, p), p, page_size());
+}
+
+static long bad_ioctl_up_to_a_hole(int fd)
+{
+	char *hole = page_before_hole();
+
+	if (!hole)
+		return -2;
+	return unmap_keep_errno(ioctl(fd, RTOFF_IOC_GET_OFFSETS, hole - 8),
+				hole - page_size(), page_size());
+}
+
+static long bad_ioctl_kernel_address(int fd)
+{
+	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, ~0UL << 47);
+}
+
+/* The ioctl takes no input: what the buffer held is overwritten, zeros included. */
+static long bad_ioctl_garbage_in_reserved(int fd)
+{
+	struct rtoff_offsets o;
+	size_t i;
+
+	if (get_offsets(fd, &o))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(o.reserved); i++)
+		if (o.reserved[i])
+			return -2;
+	return 0;
+}
+
+static long map(int fd, size_t len, int prot, int flags, off_t offset)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, offset);
+
+	return p == MAP_FAILED ? -1 : unmap_keep_errno(0, p, len);
+}
+
+static long bad_mmap_private_writable(int fd)
+{
+	return map(fd, page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+}
+
+static long bad_mmap_shared_writable(int fd)
+{
+	return map(fd, page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+}
+
+static long bad_mmap_executable(int fd)
+{
+	return map(fd, page_size(), PROT_READ | PROT_EXEC, MAP_SHARED, 0);
+}
+
+static long bad_mmap_offset(int fd)
+{
+	return map(fd, page_size(), PROT_READ, MAP_SHARED, page_size());
+}
+
+static long bad_mmap_two_pages(int fd)
+{
+	return map(fd, 2 * page_size(), PROT_READ, MAP_SHARED, 0);
+}
+
+static long reprotect(int fd, int prot)
+{
+	void *p = mmap(NULL, page_size(), PROT_READ, MAP_PRIVATE, fd, 0);
+
+	if (p == MAP_FAILED)
+		return -2;
+	return unmap_keep_errno(mprotect(p, page_size(), prot), p, page_size());
+}
+
+static long bad_mprotect_writable(int fd)
+{
+	return reprotect(fd, PROT_READ | PROT_WRITE);
+}
+
+static long bad_mprotect_executable(int fd)
+{
+	return reprotect(fd, PROT_READ | PROT_EXEC);
+}
+
+static long bad_mremap_grow(int fd)
+{
+	void *p = mmap(NULL, page_size(), PROT_READ, MAP_SHARED, fd, 0), *q;
+
+	if (p == MAP_FAILED)
+		return -2;
+	q = mremap(p, page_size(), 2 * page_size(), MREMAP_MAYMOVE);
+	if (q != MAP_FAILED) {
+		munmap(q, 2 * page_size());
+		return 0;
+	}
+	return unmap_keep_errno(-1, p, page_size());
+}
+
+FIXTURE(bad_input) {
+	int fd;
+	struct saved_clock clock;
+	__u64 seq;		/* after the setup's change */
+};
+
+/*
+ * @call returns what the system call did: -1 with errno, or a count; -2 when
+ * the test itself could not set the call up.
+ */
+FIXTURE_VARIANT(bad_input) {
+	long (*call)(int fd);
+	int error;		/* errno, or 0: the call returns @ret */
+	long ret;
+	bool marks_read;	/* hands out the offsets: marks them as read */
+};
+
+FIXTURE_SETUP(bad_input)
+{
+	struct rtoff_offsets now;
+	int other, ret;
+
+	self->clock.changed = false;
+	self->fd = open(RTOFF_DEV, O_RDONLY);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, "%s does not exist: load realtime_offset", RTOFF_DEV);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", RTOFF_DEV, strerror(errno));
+	ASSERT_EQ(0, save_clock(self->fd, &self->clock));
+
+	/* A change this file has not read; without CAP_SYS_TIME, none. */
+	ret = step_by(1);
+	if (ret != EPERM) {
+		ASSERT_EQ(0, ret);
+		self->clock.changed = true;
+	}
+	other = open(RTOFF_DEV, O_RDONLY);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, get_offsets(other, &now));
+	close(other);
+	self->seq = now.seq;
+}
+
+FIXTURE_TEARDOWN(bad_input)
+{
+	if (self->fd < 0)
+		return;
+	EXPECT_EQ(0, restore_clock(self->fd, &self->clock));
+	close(self->fd);
+}
+
+FIXTURE_VARIANT_ADD(bad_input, open_write_only) {
+	.call = bad_open_write_only, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, open_read_write) {
+	.call = bad_open_read_write, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, write) {
+	.call = bad_write, .error = EBADF,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_zero_bytes) {
+	.call = bad_read_zero_bytes, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_non_blocking) {
+	.call = bad_read_non_blocking, .ret = 1, .marks_read = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_null) {
+	.call = bad_read_null, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_unmapped) {
+	.call = bad_read_unmapped, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_read_only_buffer) {
+	.call = bad_read_read_only_buffer, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_up_to_a_hole) {
+	.call = bad_read_up_to_a_hole, .ret = 8, .marks_read = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, pread_negative) {
+	.call = bad_pread_negative, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, pread_far) {
+	.call = bad_pread_far, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, pread_overflow) {
+	.call = bad_pread_overflow, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, lseek_negative) {
+	.call = bad_lseek_negative, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, lseek_far) {
+	.call = bad_lseek_far, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, lseek_bad_whence) {
+	.call = bad_lseek_bad_whence, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_other_number) {
+	.call = bad_ioctl_other_number, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_other_size) {
+	.call = bad_ioctl_other_size, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_other_direction) {
+	.call = bad_ioctl_other_direction, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_no_argument) {
+	.call = bad_ioctl_no_argument, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_tty_command) {
+	.call = bad_ioctl_tty_command, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_null) {
+	.call = bad_ioctl_null, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_unmapped) {
+	.call = bad_ioctl_unmapped, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_read_only_buffer) {
+	.call = bad_ioctl_read_only_buffer, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_up_to_a_hole) {
+	.call = bad_ioctl_up_to_a_hole, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_kernel_address) {
+	.call = bad_ioctl_kernel_address, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_garbage_in_reserved) {
+	.call = bad_ioctl_garbage_in_reserved, .ret = 0, .marks_read = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_private_writable) {
+	.call = bad_mmap_private_writable, .error = EPERM,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_shared_writable) {
+	.call = bad_mmap_shared_writable, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_executable) {
+	.call = bad_mmap_executable, .error = EPERM,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_offset) {
+	.call = bad_mmap_offset, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_two_pages) {
+	.call = bad_mmap_two_pages, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mprotect_writable) {
+	.call = bad_mprotect_writable, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mprotect_executable) {
+	.call = bad_mprotect_executable, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mremap_grow) {
+	.call = bad_mremap_grow, .error = EFAULT,
+};
+
+TEST_F(bad_input, documented)
+{
+	struct rtoff_offsets after;
+	long ret;
+	size_t i;
+
+	errno = 0;
+	ret = variant->call(self->fd);
+	ASSERT_NE(-2, ret) TH_LOG("setting the call up: %s", strerror(errno));
+	if (variant->error) {
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(variant->error, errno) TH_LOG("%s", strerror(errno));
+	} else {
+		EXPECT_EQ(variant->ret, ret) TH_LOG("%s", strerror(errno));
+	}
+
+	if (self->clock.changed)
+		EXPECT_EQ(!variant->marks_read, !!poll_change(self->fd, 0))
+			TH_LOG("the change is %s", variant->marks_read ?
+			       "still reported" : "lost");
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_EQ(self->seq, after.seq);
+	for (i = 0; i < ARRAY_SIZE(after.reserved); i++)
+		EXPECT_EQ(0, after.reserved[i]);
 }
 
 TEST_HARNESS_MAIN
