@@ -35,6 +35,8 @@ RTOFFSET_CFLAGS := -O2 -Wall -Wextra -Iinclude/uapi -Itools/testing/selftests/re
 MODULES_LOAD ?=
 MODULES_LOAD_CONF := $(OOT)/modules-load.d/realtime_offset.conf
 MODULES_LOAD_DIR = $(DESTDIR)/etc/modules-load.d
+# Where install made the directory, uninstall takes it away again.
+rmdir_if_empty = [ ! -d $(1) ] || rmdir --ignore-fail-on-non-empty $(1)
 
 # DKMS: the files a module build reads, and the version, whose one source is
 # the Debian changelog (debian/ at the top of the package's source tree).
@@ -73,6 +75,7 @@ uninstall:
 	rm -f $(MODDIR)/realtime_offset.ko $(MODDIR)/realtime_offset.ko.*
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
 	rm -f $(BINDIR)/rtoffset $(MODULES_LOAD_DIR)/realtime_offset.conf
+	$(call rmdir_if_empty,$(MODULES_LOAD_DIR))
 
 # The DKMS source tree, /usr/src/realtime-offset-VERSION: the module's files
 # and dkms.conf with its version filled in. The Debian package makes it too.
@@ -102,6 +105,7 @@ dkms-uninstall:
 		dkms remove $(DKMS_NAME)/$$v --all && rm -rf /usr/src/$(DKMS_NAME)-$$v || exit 1; \
 	done
 	rm -rf /usr/src/$(DKMS_NAME)-$(DKMS_VERSION) /etc/modules-load.d/realtime_offset.conf
+	$(call rmdir_if_empty,/etc/modules-load.d)
 
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
