@@ -31,8 +31,28 @@ OOT := tools/oot
 PREFIX ?= /usr/local
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 RTOFFSET_CFLAGS := -O2 -Wall -Wextra -Iinclude/uapi -Itools/testing/selftests/realtime_offset
+# make install MODULES_LOAD=1 (or dkms-install) also loads the module at boot.
+MODULES_LOAD ?=
+MODULES_LOAD_CONF := $(OOT)/modules-load.d/realtime_offset.conf
+MODULES_LOAD_DIR = $(DESTDIR)/etc/modules-load.d
+# Where install made the directory, uninstall takes it away again.
+rmdir_if_empty = [ ! -d $(1) ] || rmdir --ignore-fail-on-non-empty $(1)
 
-.PHONY: all modules install uninstall clean test stress demo check patches bench help
+# DKMS: the files a module build reads, and the version, whose one source is
+# the Debian changelog (debian/ at the top of the package's source tree).
+DKMS_NAME := realtime-offset
+DKMS_FILES := Makefile drivers/misc/realtime_offset.c \
+	include/uapi/linux/realtime_offset.h tools/oot/compat
+DKMS_CHANGELOG := $(firstword $(wildcard $(OOT)/debian/changelog debian/changelog))
+# "name (VERSION[-REVISION]) ..." on the first line; the upstream part.
+dkms_version_sed := 1s/^[^ ]* (\([^)]*\)).*/\1/p
+DKMS_VERSION := $(if $(DKMS_CHANGELOG),$(shell sed -n '$(dkms_version_sed)' \
+	$(DKMS_CHANGELOG) | sed 's/-[^-]*$$//'))
+DKMS_SRC = $(DESTDIR)/usr/src/$(DKMS_NAME)-$(DKMS_VERSION)
+KERNELVER ?= $(shell uname -r)
+
+.PHONY: all modules install uninstall clean test stress demo check patches bench \
+	help deb dkms-source dkms-install dkms-uninstall
 
 all: modules rtoffset
 
@@ -41,7 +61,7 @@ modules:
 
 rtoffset: $(OOT)/rtoffset.c tools/testing/selftests/realtime_offset/rtoff.h \
 		include/uapi/linux/realtime_offset.h
-	$(CC) $(RTOFFSET_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # modules_install skips depmod where the build tree has no System.map, as
 # distributions' header packages do.
@@ -49,11 +69,43 @@ install: modules rtoffset
 	$(KBUILD) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
 	install -D -m 0755 rtoffset $(BINDIR)/rtoffset
+	$(if $(MODULES_LOAD),install -D -m 0644 $(MODULES_LOAD_CONF) $(MODULES_LOAD_DIR)/realtime_offset.conf)
 
 uninstall:
 	rm -f $(MODDIR)/realtime_offset.ko $(MODDIR)/realtime_offset.ko.*
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
-	rm -f $(BINDIR)/rtoffset
+	rm -f $(BINDIR)/rtoffset $(MODULES_LOAD_DIR)/realtime_offset.conf
+	$(call rmdir_if_empty,$(MODULES_LOAD_DIR))
+
+# The DKMS source tree, /usr/src/realtime-offset-VERSION: the module's files
+# and dkms.conf with its version filled in. The Debian package makes it too.
+dkms-source:
+	@test -n "$(DKMS_VERSION)" || { echo 'no version: debian/changelog is missing' >&2; exit 1; }
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -R --parents $(DKMS_FILES) $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' $(OOT)/dkms.conf >$(DKMS_SRC)/dkms.conf
+
+# On the machine it runs on: build and install the module with DKMS for
+# KERNELVER, and again by itself for every kernel installed later. Any
+# version installed before is removed first; the package must not be there.
+dkms-install:
+	@! dpkg-query -W -f='$${Status}' $(DKMS_NAME)-dkms 2>/dev/null | grep -q 'ok installed' || \
+		{ echo 'the $(DKMS_NAME)-dkms package is installed: upgrade that instead' >&2; exit 1; }
+	$(MAKE) --no-print-directory dkms-uninstall
+	$(MAKE) --no-print-directory dkms-source DESTDIR=
+	dkms install $(DKMS_NAME)/$(DKMS_VERSION) -k $(KERNELVER)
+	$(if $(MODULES_LOAD),install -D -m 0644 $(MODULES_LOAD_CONF) /etc/modules-load.d/realtime_offset.conf)
+
+# Every version DKMS knows, for every kernel, and its source tree.
+dkms-uninstall:
+	@! dpkg-query -W -f='$${Status}' $(DKMS_NAME)-dkms 2>/dev/null | grep -q 'ok installed' || \
+		{ echo 'the $(DKMS_NAME)-dkms package is installed: apt purge it instead' >&2; exit 1; }
+	for v in $$(dkms status -m $(DKMS_NAME) | sed -n 's|^$(DKMS_NAME)/\([^,:]*\)[,:].*|\1|p' | sort -u); do \
+		dkms remove $(DKMS_NAME)/$$v --all && rm -rf /usr/src/$(DKMS_NAME)-$$v || exit 1; \
+	done
+	rm -rf /usr/src/$(DKMS_NAME)-$(DKMS_VERSION) /etc/modules-load.d/realtime_offset.conf
+	$(call rmdir_if_empty,/etc/modules-load.d)
 
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
@@ -79,11 +131,22 @@ patches:
 bench:
 	$(OOT)/run-bench
 
+# Builds the packages from the files in this repository; installs nothing.
+deb:
+	$(OOT)/make-deb
+
 help:
 	@echo 'make [KDIR=...]     build realtime_offset.ko (default: the running kernel)'
 	@echo '                    and the rtoffset command'
 	@echo 'make install        modules_install + depmod, rtoffset into $$(PREFIX)/bin;'
-	@echo '                    make uninstall undoes it'
+	@echo '                    make uninstall undoes it; MODULES_LOAD=1 also loads'
+	@echo '                    it at boot (/etc/modules-load.d)'
+	@echo 'make dkms-install   register the module with DKMS, which builds it for'
+	@echo '                    KERNELVER (default: running) and every later kernel;'
+	@echo '                    MODULES_LOAD=1 as for install; make dkms-uninstall'
+	@echo '                    removes it from DKMS for every kernel'
+	@echo 'make deb            build the Debian packages realtime-offset-dkms and'
+	@echo '                    rtoffset into build/deb/, then lintian'
 	@echo 'make clean          remove build products'
 	@echo 'make demo           boot Debian 6.12 in QEMU and show /dev/realtime_offset'
 	@echo 'make test           static checks, then the selftest on every kernel in QEMU'

@@ -63,7 +63,8 @@ need_pkgs() {
 # The files of this repository that the out-of-tree build (module and
 # rtoffset) reads.
 RTOFF_MODULE_FILES="Makefile drivers/misc/realtime_offset.c include/uapi/linux/realtime_offset.h
-	tools/oot/compat tools/oot/rtoffset.c tools/testing/selftests/realtime_offset/rtoff.h"
+	tools/oot/compat tools/oot/modules-load.d tools/oot/rtoffset.c
+	tools/testing/selftests/realtime_offset/rtoff.h"
 
 # linux_source: unpack Debian's linux-source-6.12 once into the cache and
 # print the path of the pristine tree. Nothing ever writes into that tree.
@@ -165,21 +166,24 @@ build_module() {
 }
 
 # staged_install KDIR KREL BUILD ROOT: in BUILD (from build_module), make
-# install into ROOT must leave the module where modprobe finds it for KREL and
-# rtoffset in /usr/local/bin, and make uninstall must take both away again.
+# install MODULES_LOAD=1 into ROOT must leave the module where modprobe finds
+# it for KREL, rtoffset in /usr/local/bin and the modules-load.d entry, and
+# make uninstall must take them away again.
 staged_install() {
 	local kdir=$1 krel=$2 build=$3 root=$4
 
 	rm -rf "$root"
 	if make -C "$build" KDIR="$kdir" INSTALL_MOD_PATH="$root" DESTDIR="$root" \
-		install >"$build/install.log" 2>&1 &&
+		MODULES_LOAD=1 install >"$build/install.log" 2>&1 &&
 		grep -q '^updates/realtime_offset\.ko' \
 			"$root/lib/modules/$krel/modules.dep" &&
 		[ -x "$root/usr/local/bin/rtoffset" ] &&
+		grep -qx realtime_offset "$root/etc/modules-load.d/realtime_offset.conf" &&
 		make -C "$build" KDIR="$kdir" INSTALL_MOD_PATH="$root" DESTDIR="$root" \
 			uninstall >>"$build/install.log" 2>&1 &&
 		! grep -q realtime_offset "$root/lib/modules/$krel/modules.dep" &&
-		[ -z "$(find "$root" -name 'realtime_offset.ko*' -o -name rtoffset)" ]; then
+		[ -z "$(find "$root" -name 'realtime_offset.ko*' -o -name rtoffset \
+			-o -name realtime_offset.conf -o -name modules-load.d)" ]; then
 		return 0
 	fi
 	cat "$build/install.log" >&2
