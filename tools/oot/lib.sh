@@ -121,7 +121,7 @@ linux_git() {
 intree_prepare() {
 	local repo dir=$RTOFF_TOP/build/intree key
 
-	key=$(cat "$RTOFF_TOP"/patches/*.patch "$RTOFF_OOT/debug.config" |
+	key=$(cat "$RTOFF_TOP"/patches/*.patch "$RTOFF_OOT"/{debug,kasan}.config |
 		sha1sum | cut -d' ' -f1)
 	[ "$(cat "$dir/.prepared" 2>/dev/null)" != "$key" ] || return 0
 	repo=$(linux_git) || return 1
