@@ -33,8 +33,11 @@
 
 #define STEP_NS		(NSEC_PER_SEC + 7)
 #define STEP_GAP_US	500
-/* Every PAUSE_EVERY steps a pause, in which a lost wakeup cannot hide. */
-#define PAUSE_EVERY	50
+/*
+ * Every PAUSE_EVERY steps a pause, in which a lost wakeup cannot hide; an odd
+ * count, so that the pauses follow odd and even seq alike.
+ */
+#define PAUSE_EVERY	49
 #define PAUSE_US	1000000
 #define SLEW_GAP_US	1000
 #define POLL_MS		2000
