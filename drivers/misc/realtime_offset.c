@@ -206,10 +206,6 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	size_t len;
 	u64 seq = 0;
 
-	/* Reading nothing takes no snapshot and marks nothing as read. */
-	if (!count)
-		return 0;
-
 	/*
 	 * A read at position 0 takes a new snapshot; reads further on go on
 	 * with the one before, so a line read in pieces is never a mix of two

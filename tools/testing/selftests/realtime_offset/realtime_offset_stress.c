@@ -83,7 +83,8 @@ struct reader {
 	int fd;
 	const struct rtoff_page *page;
 	pthread_t thread;
-	__u64 last_seq;
+	__u64 last_seq;		/* ioctl, page and poll readers */
+	int64_t last_value;	/* text readers */
 	struct counts n;
 	char first_bad[128];
 };
@@ -129,8 +130,8 @@ static void check_text(struct reader *r, const char *line, size_t len)
 		note_bad(r, &r->n.bad, "neither state: realtime_ns", value);
 		return;
 	}
-	r->n.changes += (__u64)value != r->last_seq && r->n.reads;
-	r->last_seq = value;
+	r->n.changes += value != r->last_value;
+	r->last_value = value;
 }
 
 static void note_errno(struct reader *r, const char *call)
@@ -247,8 +248,7 @@ static void *reader_main(void *arg)
 	if (pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus))
 		note_errno(r, "pinning, errno");
 	r->last_seq = r->sh->states[0].seq;
-	if (r->iface == IF_READ || r->iface == IF_PREAD)
-		r->last_seq = r->sh->states[0].realtime_ns;
+	r->last_value = r->sh->states[0].realtime_ns;
 
 	while (!atomic_load(&r->sh->stop)) {
 		switch (r->iface) {
