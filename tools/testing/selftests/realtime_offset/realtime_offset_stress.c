@@ -38,11 +38,15 @@
  * count, so that the pauses follow odd and even seq alike.
  */
 #define PAUSE_EVERY	49
-#define PAUSE_US	1000000
+#define PAUSE_US	2500000
 #define SLEW_GAP_US	1000
-#define POLL_MS		2000
-/* A change this long done and not reported by poll() is a missed wakeup. */
-#define WAKE_LIMIT_NS	500000000LL
+#define POLL_MS		3000
+/*
+ * A change this long done and not reported by poll() is a missed wakeup: a
+ * bound of seconds, that only a lost wakeup reaches, never a slow one. The
+ * pauses are longer, so that a lost wakeup cannot hide behind the next step.
+ */
+#define WAKE_LIMIT_NS	(2 * NSEC_PER_SEC)
 #define RING		65536
 
 enum iface { IF_READ, IF_PREAD, IF_IOCTL, IF_MMAP, IF_POLL, IF_COUNT };

@@ -23,6 +23,16 @@
 #define RTOFF_DEV	"/dev/realtime_offset"
 #define NSEC_PER_SEC	1000000000LL
 
+/*
+ * How long the tests wait. A change not reported within WAKE_TIMEOUT_MS is
+ * missing, not late: a bound no busy emulator comes near, as the latency
+ * itself is measured by make bench, not judged here. A file that must stay
+ * quiet is watched for QUIET_MS, long enough for a wakeup that was going to
+ * come to have come, even under an emulator.
+ */
+#define WAKE_TIMEOUT_MS	10000
+#define QUIET_MS	1000
+
 /* The longest line the device gives: "-9223372036854775808\n" */
 #define RTOFF_LINE_MAX	21
 
@@ -56,6 +66,24 @@ static inline int parse_line(const char *line, size_t len, int64_t *value)
 	return strlen(text) == len && !memcmp(text, line, len) ? 0 : -1;
 }
 
+/* A fresh value: pread() at position 0 always takes a new snapshot. */
+static inline int read_offset(int fd, int64_t *value)
+{
+	char line[64];
+	ssize_t len;
+
+	len = pread(fd, line, sizeof(line), 0);
+	if (len < 0)
+		return -1;
+	return parse_line(line, len, value);
+}
+
+/* The range an offset read at some instant between two clock reads lies in. */
+struct window {
+	int64_t lo;
+	int64_t hi;
+};
+
 /* The buffer is filled with garbage first: every field must be written. */
 static inline int get_offsets(int fd, struct rtoff_offsets *offsets)
 {
@@ -83,6 +111,17 @@ static inline int poll_change(int fd, int timeout_ms)
 	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLPRI };
 
 	return poll(&pfd, 1, timeout_ms) > 0 ? pfd.revents : 0;
+}
+
+/* 0, or -1 with errno. */
+static inline int set_realtime_ns(int64_t ns)
+{
+	struct timespec ts = {
+		.tv_sec = ns / NSEC_PER_SEC,
+		.tv_nsec = ns % NSEC_PER_SEC,
+	};
+
+	return clock_settime(CLOCK_REALTIME, &ts);
 }
 
 /* Step CLOCK_REALTIME by @delta_ns, exactly, as NTP daemons do. 0 or errno. */

@@ -1,0 +1,1162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Destructive tests for /dev/realtime_offset: they step CLOCK_REALTIME,
+ * change the TAI offset and NTP state, insert and delete leap seconds and
+ * suspend the machine to RAM, and put the clock back in their teardown. They
+ * check the values after each kind of change, that poll and epoll report
+ * it, that readers under steps never see a torn triple, and that bad input
+ * loses no change. Run by run_destructive_tests; they need CAP_SYS_TIME.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/realtime_offset.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "rtoff.h"
+#include "rtoff_test.h"
+
+/*
+ * The step tests need CAP_SYS_TIME. They put back the clock and the NTP state
+ * in their teardown (see struct saved_clock).
+ */
+FIXTURE(rtoff_step) {
+	int fd;
+	struct saved_clock clock;
+};
+
+FIXTURE_SETUP(rtoff_step)
+{
+	self->clock.changed = false;
+	self->fd = open(RTOFF_DEV, O_RDONLY);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, "%s does not exist: load realtime_offset", RTOFF_DEV);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", RTOFF_DEV, strerror(errno));
+	ASSERT_EQ(0, save_clock(self->fd, &self->clock));
+}
+
+FIXTURE_TEARDOWN(rtoff_step)
+{
+	if (self->fd < 0)
+		return;
+	EXPECT_EQ(0, restore_clock(self->fd, &self->clock));
+	close(self->fd);
+}
+
+/*
+ * Set REALTIME to @target and return the window the new offset must lie in:
+ * the step happened at some MONOTONIC instant between the two reads.
+ */
+static int step_to(int64_t target, struct window *w)
+{
+	int64_t m1, m2;
+	int ret;
+
+	m1 = clock_ns(CLOCK_MONOTONIC);
+	ret = set_realtime_ns(target);
+	m2 = clock_ns(CLOCK_MONOTONIC);
+	if (ret)
+		return errno;
+	*w = (struct window){ .lo = target - m2, .hi = target - m1 };
+	return 0;
+}
+
+TEST_F(rtoff_step, value_follows_steps)
+{
+	/* One step back to 2001, one forward to 2033, both off the second. */
+	const int64_t targets[] = {
+		1000000000LL * NSEC_PER_SEC + 123456789,
+		2000000000LL * NSEC_PER_SEC + 987654321,
+	};
+	struct window w;
+	int64_t value;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		ret = step_to(targets[i], &w);
+		if (ret == EPERM)
+			SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
+		ASSERT_EQ(0, ret);
+		self->clock.changed = true;
+		ASSERT_EQ(0, read_offset(self->fd, &value));
+		EXPECT_LE(w.lo, value);
+		EXPECT_GE(w.hi, value);
+	}
+}
+
+TEST_F(rtoff_step, snapshot_until_position_zero)
+{
+	char line[64], rest[64];
+	int64_t before, after, again;
+	struct window w;
+	ssize_t len, n;
+	int ret;
+
+	ASSERT_EQ(0, read_offset(self->fd, &before));
+
+	/* Start a line, step the clock, finish it: still the old value. */
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
+	ASSERT_EQ(3, read(self->fd, line, 3));
+	ret = step_to(clock_ns(CLOCK_REALTIME) + 3600 * NSEC_PER_SEC + 1, &w);
+	if (ret == EPERM)
+		SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	self->clock.changed = true;
+	n = read(self->fd, line + 3, sizeof(line) - 3);
+	ASSERT_LT(0, n);
+	len = n + 3;
+	ASSERT_EQ(0, parse_line(line, len, &again));
+	EXPECT_EQ(before, again);
+	EXPECT_EQ(0, read(self->fd, rest, sizeof(rest)));
+
+	/* pread() at 0 and a read after lseek(0) both take a new snapshot. */
+	ASSERT_EQ(0, read_offset(self->fd, &after));
+	EXPECT_LE(w.lo, after);
+	EXPECT_GE(w.hi, after);
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
+	n = read(self->fd, rest, sizeof(rest));
+	ASSERT_EQ(0, parse_line(rest, n, &again));
+	EXPECT_EQ(after, again);
+}
+
+/*
+ * Reader threads hammer the ioctl and the mapped page, in turn, while the
+ * clock is stepped back and forth
+ * between two states, exactly: every triple seen must be one of the two (never
+ * torn), seq must never go back, and seq tells the state (an even count of
+ * steps since the start is the first state).
+ */
+#define STEPS		1000
+#define STEP_NS		(NSEC_PER_SEC + 7)
+#define READERS		2
+
+struct hammer {
+	int fd;
+	const struct rtoff_page *page;		/* read it every other time */
+	const struct rtoff_offsets *states;	/* [0]: before, [1]: stepped */
+	atomic_bool *stop;
+	long reads;
+	long bad;
+	long changes;		/* reads that saw a new seq */
+	struct rtoff_offsets first_bad;
+};
+
+static void *hammer_main(void *arg)
+{
+	struct hammer *h = arg;
+	struct rtoff_offsets o;
+	uint64_t last_seq = h->states[0].seq;
+
+	while (!atomic_load(h->stop)) {
+		bool from_page = h->page && (h->reads & 1);
+
+		if (from_page)
+			rtoff_read_page(h->page, &o);
+		if ((!from_page && get_offsets(h->fd, &o)) ||
+		    o.seq < last_seq ||
+		    !same_offsets(&o, &h->states[(o.seq - h->states[0].seq) & 1])) {
+			if (!h->bad++)
+				h->first_bad = o;
+		}
+		h->changes += o.seq != last_seq;
+		last_seq = o.seq;
+		h->reads++;
+	}
+	return NULL;
+}
+
+TEST_F(rtoff_step, consistency_under_steps)
+{
+	struct rtoff_offsets states[2];
+	struct hammer hammers[READERS];
+	atomic_bool stop = false;
+	pthread_t threads[READERS];
+	int i, ret;
+
+	ASSERT_EQ(0, get_offsets(self->fd, &states[0]));
+	states[1] = states[0];
+	states[1].realtime_ns += STEP_NS;
+	states[1].tai_ns += STEP_NS;
+
+	ret = step_by(0);
+	if (ret == EPERM)
+		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	/* Stepping by 0 changes nothing, so it must not count as a change. */
+	ASSERT_EQ(0, get_offsets(self->fd, &states[1]));
+	ASSERT_EQ(states[0].seq, states[1].seq);
+	states[1].realtime_ns += STEP_NS;
+	states[1].tai_ns += STEP_NS;
+	self->clock.changed = true;
+
+	for (i = 0; i < READERS; i++) {
+		hammers[i] = (struct hammer){
+			.fd = self->fd, .states = states, .stop = &stop,
+			.page = map_page(self->fd),
+		};
+		ASSERT_NE(NULL, hammers[i].page);
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL, hammer_main,
+					    &hammers[i]));
+	}
+	for (i = 0; i < STEPS && !ret; i++)
+		ret = step_by(i & 1 ? -STEP_NS : STEP_NS);
+	atomic_store(&stop, true);
+	for (i = 0; i < READERS; i++)
+		pthread_join(threads[i], NULL);
+	ASSERT_EQ(0, ret);
+
+	for (i = 0; i < READERS; i++) {
+		ksft_print_msg("reader %d: %ld reads of ioctl and page, %ld new seqs, %ld bad\n",
+			       i, hammers[i].reads, hammers[i].changes, hammers[i].bad);
+		/* Else the reader never met the steps and proved nothing. */
+		EXPECT_LT(0, hammers[i].changes);
+		EXPECT_EQ(0, hammers[i].bad)
+			TH_LOG("first bad: seq %llu real %lld boot %lld tai %lld",
+			       (unsigned long long)hammers[i].first_bad.seq,
+			       (long long)hammers[i].first_bad.realtime_ns,
+			       (long long)hammers[i].first_bad.boottime_ns,
+			       (long long)hammers[i].first_bad.tai_ns);
+	}
+}
+
+/*
+ * A thread blocked in poll() on the device while the test changes the clock:
+ * it notes when it woke and what poll() reported.
+ */
+struct waiter {
+	int fd;
+	int timeout_ms;
+	int revents;
+	int64_t woke;
+	pthread_t thread;
+};
+
+static void *waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->revents = poll_change(w->fd, w->timeout_ms);
+	w->woke = clock_ns(CLOCK_MONOTONIC);
+	return NULL;
+}
+
+/* Returns 0 or an error code. */
+static int waiter_start(struct waiter *w, int fd, int timeout_ms)
+{
+	struct rtoff_offsets offsets;
+	int ret;
+
+	*w = (struct waiter){ .fd = fd, .timeout_ms = timeout_ms };
+	/* Seen the offsets as they are now, then wait for them to change. */
+	if (get_offsets(fd, &offsets))
+		return errno;
+	ret = pthread_create(&w->thread, NULL, waiter_main, w);
+	if (ret)
+		return ret;
+	usleep(50000);
+	return 0;
+}
+
+/* Spin rather than sleep, so that ticks go on while the waiter waits. */
+static void waiter_join(struct waiter *w)
+{
+	while (pthread_tryjoin_np(w->thread, NULL) == EBUSY)
+		;
+}
+
+/*
+ * The waiter must have woken with a change, and not before the change was
+ * made (@not_before, CLOCK_MONOTONIC); only a wakeup that never came within
+ * its timeout fails. How long after @when it woke is printed as a figure, not
+ * judged: under an emulator on a busy host it varies, and make bench is where
+ * the latency is measured.
+ */
+static void expect_woke(struct __test_metadata *_metadata,
+			const struct waiter *w, int64_t when, int64_t not_before)
+{
+	EXPECT_EQ(POLLIN | POLLPRI, w->revents & (POLLIN | POLLPRI))
+		TH_LOG("no change reported within %d ms", w->timeout_ms);
+	EXPECT_LE(not_before, w->woke);
+	if (w->revents)
+		ksft_print_msg("woke %lld us after the change\n",
+			       (long long)((w->woke - when) / 1000));
+}
+
+/* The clock changes the wakeup tests make: 0, or an errno. */
+static int change_settime(void)
+{
+	return set_realtime_ns(clock_ns(CLOCK_REALTIME) + 10 * NSEC_PER_SEC) ? errno : 0;
+}
+
+static int change_settimeofday(void)
+{
+	struct timeval tv;
+
+	if (gettimeofday(&tv, NULL))
+		return errno;
+	tv.tv_sec -= 10;
+	return settimeofday(&tv, NULL) ? errno : 0;
+}
+
+static int change_setoffset(void)
+{
+	return step_by(-5 * NSEC_PER_SEC - 3);
+}
+
+static int tai_offset;
+
+static int change_tai(void)
+{
+	struct timex tx = { .modes = ADJ_TAI, .constant = tai_offset + 7 };
+
+	return adjtimex(&tx) < 0 ? errno : 0;
+}
+
+/*
+ * Make @change while a waiter polls the file, and check that it woke. Returns
+ * what @change returned; EPERM is for the caller to skip.
+ */
+static int expect_wake_on(struct __test_metadata *_metadata, int fd,
+			  bool *stepped, int (*change)(void))
+{
+	struct waiter w;
+	int64_t before;
+	int ret;
+
+	ret = waiter_start(&w, fd, WAKE_TIMEOUT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("waiter: %s", strerror(ret));
+	before = clock_ns(CLOCK_MONOTONIC);
+	ret = change();
+	if (!ret)
+		*stepped = true;
+	waiter_join(&w);
+	if (!ret)
+		expect_woke(_metadata, &w, before, before);
+	return ret;
+}
+
+TEST_F(rtoff_step, wakes_on_clock_settime)
+{
+	int ret = expect_wake_on(_metadata, self->fd, &self->clock.changed, change_settime);
+
+	if (ret == EPERM)
+		SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+}
+
+TEST_F(rtoff_step, wakes_on_settimeofday)
+{
+	int ret = expect_wake_on(_metadata, self->fd, &self->clock.changed,
+				 change_settimeofday);
+
+	if (ret == EPERM)
+		SKIP(return, "settimeofday() needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+}
+
+TEST_F(rtoff_step, wakes_on_adj_setoffset)
+{
+	struct rtoff_offsets before, after;
+	int ret;
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	ret = expect_wake_on(_metadata, self->fd, &self->clock.changed, change_setoffset);
+	if (ret == EPERM)
+		SKIP(return, "adjtimex(ADJ_SETOFFSET) needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+
+	/* Exactly the step, on REALTIME and TAI alike. */
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_LT(before.seq, after.seq);
+	EXPECT_EQ(before.realtime_ns - 5 * NSEC_PER_SEC - 3, after.realtime_ns);
+	EXPECT_EQ(before.boottime_ns, after.boottime_ns);
+	EXPECT_EQ(before.tai_ns - 5 * NSEC_PER_SEC - 3, after.tai_ns);
+}
+
+TEST_F(rtoff_step, wakes_on_adj_tai)
+{
+	struct rtoff_offsets before, after;
+	int ret;
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	tai_offset = self->clock.ntp.tai;
+	ret = expect_wake_on(_metadata, self->fd, &self->clock.changed, change_tai);
+	if (ret == EPERM)
+		SKIP(return, "adjtimex(ADJ_TAI) needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+
+	/* Only TAI moved: timerfd's CANCEL_ON_SET would not even notice. */
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_EQ(before.realtime_ns, after.realtime_ns);
+	EXPECT_EQ(before.boottime_ns, after.boottime_ns);
+	EXPECT_EQ(before.tai_ns + 7 * NSEC_PER_SEC, after.tai_ns);
+}
+
+/*
+ * Put REALTIME 1.5 s before a leap second of kind @status (STA_INS: 23:59:60
+ * follows 23:59:59 at midnight UTC; STA_DEL: 23:59:59 is skipped, which the
+ * kernel arms only from 23:59:58) and wait for it.
+ */
+static void leap_second(struct __test_metadata *_metadata, int fd,
+			const struct timex *saved_ntp, bool *stepped, int status)
+{
+	int64_t now = clock_ns(CLOCK_REALTIME) / NSEC_PER_SEC;
+	int64_t midnight = (now / 86400 + 1) * 86400 * NSEC_PER_SEC;
+	int64_t leap_at = status == STA_INS ? midnight : midnight - NSEC_PER_SEC;
+	struct timex query = { .modes = 0 };
+	struct rtoff_offsets before_leap, after_leap;
+	struct timex tx = { .modes = ADJ_STATUS, .status = status };
+	struct waiter w;
+	int64_t set_at;
+	int i;
+
+	/*
+	 * After a leap second NTP passes through TIME_OOP and TIME_WAIT, and
+	 * leaves them only once a second passes with no leap pending: a leap
+	 * asked for before it is back in TIME_OK is never made.
+	 */
+	for (i = 0; i < 100 && adjtimex(&query) != TIME_OK; i++) {
+		query = (struct timex){ .modes = ADJ_STATUS,
+					.status = saved_ntp->status & ~(STA_INS | STA_DEL) };
+		usleep(100000);
+	}
+
+	if (set_realtime_ns(leap_at - 3 * NSEC_PER_SEC / 2)) {
+		if (errno == EPERM)
+			SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
+		ASSERT_EQ(0, errno);
+	}
+	set_at = clock_ns(CLOCK_MONOTONIC);
+	*stepped = true;
+	ASSERT_LE(0, adjtimex(&tx));
+	ASSERT_EQ(0, get_offsets(fd, &before_leap));
+
+	ASSERT_EQ(0, waiter_start(&w, fd, WAKE_TIMEOUT_MS));
+	waiter_join(&w);
+	expect_woke(_metadata, &w, set_at + 3 * NSEC_PER_SEC / 2, set_at);
+
+	/* REALTIME went back (or on) a second; TAI - MONOTONIC did not move. */
+	ASSERT_EQ(0, get_offsets(fd, &after_leap));
+	EXPECT_EQ(before_leap.realtime_ns + (status == STA_INS ? -1 : 1) * NSEC_PER_SEC,
+		  after_leap.realtime_ns);
+	EXPECT_EQ(before_leap.tai_ns, after_leap.tai_ns);
+	EXPECT_EQ(before_leap.boottime_ns, after_leap.boottime_ns);
+}
+
+TEST_F(rtoff_step, wakes_on_leap_second_insert)
+{
+	leap_second(_metadata, self->fd, &self->clock.ntp, &self->clock.changed, STA_INS);
+}
+
+TEST_F(rtoff_step, wakes_on_leap_second_delete)
+{
+	leap_second(_metadata, self->fd, &self->clock.ntp, &self->clock.changed, STA_DEL);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd, ret;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static bool file_has(const char *path, const char *word)
+{
+	char text[256] = "";
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	if (read(fd, text, sizeof(text) - 1) < 0)
+		text[0] = '\0';
+	close(fd);
+	return strstr(text, word);
+}
+
+/*
+ * Suspend to RAM (S3) for a few seconds, woken by the RTC alarm. While asleep
+ * REALTIME and BOOTTIME go on and MONOTONIC does not: all three offsets grow
+ * by the time asleep, the same for each.
+ */
+TEST_F(rtoff_step, wakes_on_resume)
+{
+	const char *alarm = "/sys/class/rtc/rtc0/wakealarm";
+	const char *restore_sleep = NULL;
+	struct rtoff_offsets before, after;
+	int64_t slept, resumed;
+	struct waiter w;
+
+	if (!file_has("/sys/power/state", "mem") ||
+	    (access("/sys/power/mem_sleep", F_OK) == 0 &&
+	     !file_has("/sys/power/mem_sleep", "deep")))
+		SKIP(return, "the kernel offers no suspend to RAM (S3)");
+	if (access(alarm, W_OK))
+		SKIP(return, "no RTC wake alarm to resume with: %s", alarm);
+	/* Ask for S3, and put back the kind of sleep chosen before. */
+	if (file_has("/sys/power/mem_sleep", "[s2idle]"))
+		restore_sleep = "s2idle";
+	if (access("/sys/power/mem_sleep", F_OK) == 0)
+		ASSERT_EQ(0, write_file("/sys/power/mem_sleep", "deep"));
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 3 * WAKE_TIMEOUT_MS));
+	ASSERT_EQ(0, write_file(alarm, "0"));
+	ASSERT_EQ(0, write_file(alarm, "+3"));
+	ASSERT_EQ(0, write_file("/sys/power/state", "mem"))
+		TH_LOG("suspend: %s", strerror(errno));
+	resumed = clock_ns(CLOCK_MONOTONIC);
+	waiter_join(&w);
+	if (restore_sleep)
+		EXPECT_EQ(0, write_file("/sys/power/mem_sleep", restore_sleep));
+	/* The waiter was frozen while asleep: it runs again with the rest. */
+	expect_woke(_metadata, &w, resumed, 0);
+
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	slept = after.realtime_ns - before.realtime_ns;
+	ksft_print_msg("asleep for %lld ms\n", (long long)(slept / 1000000));
+	EXPECT_LT(NSEC_PER_SEC, slept);
+	EXPECT_EQ(slept, after.boottime_ns - before.boottime_ns);
+	EXPECT_EQ(slept, after.tai_ns - before.tai_ns);
+}
+
+/* NTP frequency and tick changes slew the clocks; they move no offset. */
+TEST_F(rtoff_step, quiet_through_frequency_changes)
+{
+	struct rtoff_offsets before, after;
+	struct timex tx;
+	struct waiter w;
+	int64_t end;
+	int i, ret = 0;
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	ASSERT_EQ(0, waiter_start(&w, self->fd, 2500));
+	end = clock_ns(CLOCK_MONOTONIC) + 2 * NSEC_PER_SEC;
+	for (i = 0; !ret && clock_ns(CLOCK_MONOTONIC) < end; i++) {
+		tx = (struct timex){
+			.modes = ADJ_FREQUENCY | ADJ_TICK,
+			.freq = (i & 1 ? 100 : -100) << 16,	/* ppm */
+			.tick = self->clock.ntp.tick + (i & 1),
+		};
+		ret = adjtimex(&tx) < 0 ? errno : 0;
+		if (!ret)
+			self->clock.changed = true;
+		usleep(10000);
+	}
+	waiter_join(&w);
+	if (ret == EPERM)
+		SKIP(return, "adjtimex(ADJ_FREQUENCY) needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	ksft_print_msg("%d frequency changes\n", i);
+	EXPECT_EQ(0, w.revents);
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_EQ(before.seq, after.seq);
+	EXPECT_TRUE(same_offsets(&before, &after));
+}
+
+TEST_F(rtoff_step, epoll_level_and_edge)
+{
+	struct epoll_event level = { .events = EPOLLIN | EPOLLPRI, .data.u32 = 1 };
+	struct epoll_event edge = { .events = EPOLLIN | EPOLLPRI | EPOLLET, .data.u32 = 2 };
+	struct rtoff_offsets offsets;
+	struct epoll_event ev;
+	int ep_level, ep_edge, ret;
+
+	ep_level = epoll_create1(EPOLL_CLOEXEC);
+	ep_edge = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep_level);
+	ASSERT_LE(0, ep_edge);
+	ASSERT_EQ(0, epoll_ctl(ep_level, EPOLL_CTL_ADD, self->fd, &level));
+	ASSERT_EQ(0, epoll_ctl(ep_edge, EPOLL_CTL_ADD, self->fd, &edge));
+	EXPECT_EQ(0, epoll_wait(ep_level, &ev, 1, QUIET_MS));
+	EXPECT_EQ(0, epoll_wait(ep_edge, &ev, 1, QUIET_MS));
+
+	ret = step_by(NSEC_PER_SEC);
+	if (ret == EPERM)
+		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	self->clock.changed = true;
+
+	/* Level-triggered: ready until the file reads the offsets again. */
+	ASSERT_EQ(1, epoll_wait(ep_level, &ev, 1, WAKE_TIMEOUT_MS));
+	EXPECT_EQ(1, ev.data.u32);
+	EXPECT_EQ(EPOLLIN | EPOLLPRI, ev.events & (EPOLLIN | EPOLLPRI));
+	EXPECT_EQ(1, epoll_wait(ep_level, &ev, 1, 0));
+	/* Edge-triggered: once per change. */
+	ASSERT_EQ(1, epoll_wait(ep_edge, &ev, 1, WAKE_TIMEOUT_MS));
+	EXPECT_EQ(2, ev.data.u32);
+	EXPECT_EQ(0, epoll_wait(ep_edge, &ev, 1, QUIET_MS));
+
+	ASSERT_EQ(0, get_offsets(self->fd, &offsets));
+	EXPECT_EQ(0, epoll_wait(ep_level, &ev, 1, QUIET_MS));
+
+	/* The next change is reported again, both ways. */
+	ASSERT_EQ(0, step_by(-NSEC_PER_SEC));
+	EXPECT_EQ(1, epoll_wait(ep_level, &ev, 1, WAKE_TIMEOUT_MS));
+	EXPECT_EQ(1, epoll_wait(ep_edge, &ev, 1, WAKE_TIMEOUT_MS));
+	close(ep_level);
+	close(ep_edge);
+}
+
+TEST_F(rtoff_step, two_files_see_a_change_each)
+{
+	struct rtoff_offsets offsets;
+	char line[64];
+	int other, ret;
+
+	other = open(RTOFF_DEV, O_RDONLY);
+	ASSERT_LE(0, other);
+	ret = step_by(2 * NSEC_PER_SEC);
+	if (ret == EPERM)
+		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	self->clock.changed = true;
+
+	EXPECT_NE(0, poll_change(self->fd, WAKE_TIMEOUT_MS));
+	EXPECT_NE(0, poll_change(other, WAKE_TIMEOUT_MS));
+
+	/* Reading at position 0 re-arms this file and no other. */
+	ASSERT_LT(0, pread(self->fd, line, sizeof(line), 0));
+	EXPECT_EQ(0, poll_change(self->fd, QUIET_MS));
+	EXPECT_NE(0, poll_change(other, WAKE_TIMEOUT_MS));
+	ASSERT_EQ(0, get_offsets(other, &offsets));
+	EXPECT_EQ(0, poll_change(other, QUIET_MS));
+	close(other);
+}
+
+/*
+ * Bad input, one case per row of the table in
+ * Documentation/misc-devices/realtime_offset.rst. Each call must give its
+ * documented result, and lose nothing: with CAP_SYS_TIME the setup makes a
+ * change that the file has not read yet, which only the calls that hand out
+ * the offsets may mark as read; the offsets are the same afterwards.
+ */
+static long page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+/* munmap() that leaves errno alone, for the result of the call before it. */
+static long unmap_keep_errno(long ret, void *addr, size_t len)
+{
+	int saved = errno;
+
+	munmap(addr, len);
+	errno = saved;
+	return ret;
+}
+
+/* An address with nothing mapped at it, nor after it. */
+static char *unmapped_address(void)
+{
+	char *p = mmap(NULL, page_size(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p, page_size());
+	return p;
+}
+
+/* Two pages, the second unmapped again: its start is returned. */
+static char *page_before_hole(void)
+{
+	char *p = mmap(NULL, 2 * page_size(), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p + page_size(), page_size());
+	return p + page_size();
+}
+
+static long bad_open_write_only(int fd)
+{
+	return open(RTOFF_DEV, O_WRONLY);
+}
+
+static long bad_open_read_write(int fd)
+{
+	return open(RTOFF_DEV, O_RDWR);
+}
+
+static long bad_write(int fd)
+{
+	return write(fd, "0\n", 2);
+}
+
+static long bad_read_zero_bytes(int fd)
+{
+	char line[64];
+
+	return read(fd, line, 0);
+}
+
+static long bad_read_non_blocking(int fd)
+{
+	char c;
+
+	if (fcntl(fd, F_SETFL, O_NONBLOCK))
+		return -1;
+	return read(fd, &c, 1);
+}
+
+/* Past the libc wrapper, whose buffer is declared never NULL. */
+static long bad_read_null(int fd)
+{
+	return syscall(SYS_read, fd, NULL, 64);
+}
+
+static long bad_read_unmapped(int fd)
+{
+	return read(fd, unmapped_address(), 64);
+}
+
+static long bad_read_read_only_buffer(int fd)
+{
+	void *p = mmap(NULL, page_size(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -2;
+	return unmap_keep_errno(read(fd, p, 64), p, page_size());
+}
+
+/* The 8 bytes that fit, then the rest of the same line at the next read. */
+static long bad_read_up_to_a_hole(int fd)
+{
+	char *hole = page_before_hole(), line[64];
+	int64_t value;
+	ssize_t n, rest;
+
+	if (!hole)
+		return -2;
+	n = read(fd, hole - 8, 64);
+	if (n == 8) {
+		memcpy(line, hole - 8, 8);
+		rest = read(fd, line + 8, sizeof(line) - 8);
+		if (rest <= 0 || parse_line(line, 8 + rest, &value))
+			n = -2;
+	}
+	return unmap_keep_errno(n, hole - page_size(), page_size());
+}
+
+static long bad_pread_negative(int fd)
+{
+	char line[64];
+
+	return pread(fd, line, sizeof(line), -1);
+}
+
+static long bad_pread_far(int fd)
+{
+	char line[64];
+
+	return pread(fd, line, sizeof(line), 1LL << 40);
+}
+
+static long bad_pread_overflow(int fd)
+{
+	char line[64];
+
+	return pread(fd, line, sizeof(line), INT64_MAX - 8);
+}
+
+static long bad_lseek_negative(int fd)
+{
+	return lseek(fd, -1, SEEK_SET);
+}
+
+static long bad_lseek_far(int fd)
+{
+	char line[64];
+
+	if (lseek(fd, 1LL << 40, SEEK_SET) != 1LL << 40)
+		return -2;
+	return read(fd, line, sizeof(line));
+}
+
+static long bad_lseek_bad_whence(int fd)
+{
+	return lseek(fd, 0, 42);
+}
+
+static long bad_ioctl_other_number(int fd)
+{
+	struct rtoff_offsets o;
+
+	return ioctl(fd, _IOR(RTOFF_IOC_MAGIC, 0x02, struct rtoff_offsets), &o);
+}
+
+static long bad_ioctl_other_size(int fd)
+{
+	struct rtoff_offsets o;
+
+	return ioctl(fd, _IOR(RTOFF_IOC_MAGIC, 0x01, __u64), &o);
+}
+
+static long bad_ioctl_other_direction(int fd)
+{
+	struct rtoff_offsets o = {};
+
+	return ioctl(fd, _IOW(RTOFF_IOC_MAGIC, 0x01, struct rtoff_offsets), &o);
+}
+
+static long bad_ioctl_no_argument(int fd)
+{
+	return ioctl(fd, _IO(RTOFF_IOC_MAGIC, 0x01));
+}
+
+static long bad_ioctl_tty_command(int fd)
+{
+	struct rtoff_offsets o;
+
+	return ioctl(fd, TCGETS, &o);
+}
+
+static long bad_ioctl_null(int fd)
+{
+	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, NULL);
+}
+
+static long bad_ioctl_unmapped(int fd)
+{
+	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, unmapped_address());
+}
+
+static long bad_ioctl_read_only_buffer(int fd)
+{
+	void *p = mmap(NULL, page_size(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -2;
+	return unmap_keep_errno(ioctl(fd, RTOFF_IOC_GET_OFFSETS, p), p, page_size());
+}
+
+static long bad_ioctl_up_to_a_hole(int fd)
+{
+	char *hole = page_before_hole();
+
+	if (!hole)
+		return -2;
+	return unmap_keep_errno(ioctl(fd, RTOFF_IOC_GET_OFFSETS, hole - 8),
+				hole - page_size(), page_size());
+}
+
+static long bad_ioctl_kernel_address(int fd)
+{
+	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, ~0UL << 47);
+}
+
+/* The ioctl takes no input: what the buffer held is overwritten, zeros included. */
+static long bad_ioctl_garbage_in_reserved(int fd)
+{
+	struct rtoff_offsets o;
+	size_t i;
+
+	if (get_offsets(fd, &o))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(o.reserved); i++)
+		if (o.reserved[i])
+			return -2;
+	return 0;
+}
+
+static long map(int fd, size_t len, int prot, int flags, off_t offset)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, offset);
+
+	return p == MAP_FAILED ? -1 : unmap_keep_errno(0, p, len);
+}
+
+static long bad_mmap_private_writable(int fd)
+{
+	return map(fd, page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+}
+
+static long bad_mmap_shared_writable(int fd)
+{
+	return map(fd, page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+}
+
+static long bad_mmap_executable(int fd)
+{
+	return map(fd, page_size(), PROT_READ | PROT_EXEC, MAP_SHARED, 0);
+}
+
+static long bad_mmap_offset(int fd)
+{
+	return map(fd, page_size(), PROT_READ, MAP_SHARED, page_size());
+}
+
+static long bad_mmap_two_pages(int fd)
+{
+	return map(fd, 2 * page_size(), PROT_READ, MAP_SHARED, 0);
+}
+
+static long reprotect(int fd, int prot)
+{
+	void *p = mmap(NULL, page_size(), PROT_READ, MAP_PRIVATE, fd, 0);
+
+	if (p == MAP_FAILED)
+		return -2;
+	return unmap_keep_errno(mprotect(p, page_size(), prot), p, page_size());
+}
+
+static long bad_mprotect_writable(int fd)
+{
+	return reprotect(fd, PROT_READ | PROT_WRITE);
+}
+
+static long bad_mprotect_executable(int fd)
+{
+	return reprotect(fd, PROT_READ | PROT_EXEC);
+}
+
+static long bad_mremap_grow(int fd)
+{
+	void *p = mmap(NULL, page_size(), PROT_READ, MAP_SHARED, fd, 0), *q;
+
+	if (p == MAP_FAILED)
+		return -2;
+	q = mremap(p, page_size(), 2 * page_size(), MREMAP_MAYMOVE);
+	if (q != MAP_FAILED) {
+		munmap(q, 2 * page_size());
+		return 0;
+	}
+	return unmap_keep_errno(-1, p, page_size());
+}
+
+FIXTURE(bad_input) {
+	int fd;
+	struct saved_clock clock;
+	__u64 seq;		/* after the setup's change */
+};
+
+/*
+ * @call returns what the system call did: -1 with errno, or a count; -2 when
+ * the test itself could not set the call up.
+ */
+FIXTURE_VARIANT(bad_input) {
+	long (*call)(int fd);
+	int error;		/* errno, or 0: the call returns @ret */
+	long ret;
+	bool marks_read;	/* hands out the offsets: marks them as read */
+};
+
+FIXTURE_SETUP(bad_input)
+{
+	struct rtoff_offsets now;
+	int other, ret;
+
+	self->clock.changed = false;
+	self->fd = open(RTOFF_DEV, O_RDONLY);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, "%s does not exist: load realtime_offset", RTOFF_DEV);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", RTOFF_DEV, strerror(errno));
+	ASSERT_EQ(0, save_clock(self->fd, &self->clock));
+
+	/* A change this file has not read; without CAP_SYS_TIME, none. */
+	ret = step_by(1);
+	if (ret != EPERM) {
+		ASSERT_EQ(0, ret);
+		self->clock.changed = true;
+	}
+	other = open(RTOFF_DEV, O_RDONLY);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, get_offsets(other, &now));
+	close(other);
+	self->seq = now.seq;
+}
+
+FIXTURE_TEARDOWN(bad_input)
+{
+	if (self->fd < 0)
+		return;
+	EXPECT_EQ(0, restore_clock(self->fd, &self->clock));
+	close(self->fd);
+}
+
+FIXTURE_VARIANT_ADD(bad_input, open_write_only) {
+	.call = bad_open_write_only, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, open_read_write) {
+	.call = bad_open_read_write, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, write) {
+	.call = bad_write, .error = EBADF,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_zero_bytes) {
+	.call = bad_read_zero_bytes, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_non_blocking) {
+	.call = bad_read_non_blocking, .ret = 1, .marks_read = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_null) {
+	.call = bad_read_null, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_unmapped) {
+	.call = bad_read_unmapped, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_read_only_buffer) {
+	.call = bad_read_read_only_buffer, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, read_up_to_a_hole) {
+	.call = bad_read_up_to_a_hole, .ret = 8, .marks_read = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, pread_negative) {
+	.call = bad_pread_negative, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, pread_far) {
+	.call = bad_pread_far, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, pread_overflow) {
+	.call = bad_pread_overflow, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, lseek_negative) {
+	.call = bad_lseek_negative, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, lseek_far) {
+	.call = bad_lseek_far, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, lseek_bad_whence) {
+	.call = bad_lseek_bad_whence, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_other_number) {
+	.call = bad_ioctl_other_number, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_other_size) {
+	.call = bad_ioctl_other_size, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_other_direction) {
+	.call = bad_ioctl_other_direction, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_no_argument) {
+	.call = bad_ioctl_no_argument, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_tty_command) {
+	.call = bad_ioctl_tty_command, .error = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_null) {
+	.call = bad_ioctl_null, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_unmapped) {
+	.call = bad_ioctl_unmapped, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_read_only_buffer) {
+	.call = bad_ioctl_read_only_buffer, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_up_to_a_hole) {
+	.call = bad_ioctl_up_to_a_hole, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_kernel_address) {
+	.call = bad_ioctl_kernel_address, .error = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, ioctl_garbage_in_reserved) {
+	.call = bad_ioctl_garbage_in_reserved, .ret = 0, .marks_read = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_private_writable) {
+	.call = bad_mmap_private_writable, .error = EPERM,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_shared_writable) {
+	.call = bad_mmap_shared_writable, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_executable) {
+	.call = bad_mmap_executable, .error = EPERM,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_offset) {
+	.call = bad_mmap_offset, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mmap_two_pages) {
+	.call = bad_mmap_two_pages, .error = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mprotect_writable) {
+	.call = bad_mprotect_writable, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mprotect_executable) {
+	.call = bad_mprotect_executable, .error = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad_input, mremap_grow) {
+	.call = bad_mremap_grow, .error = EFAULT,
+};
+
+TEST_F(bad_input, documented)
+{
+	struct rtoff_offsets after;
+	long ret;
+	size_t i;
+
+	errno = 0;
+	ret = variant->call(self->fd);
+	ASSERT_NE(-2, ret) TH_LOG("setting the call up: %s", strerror(errno));
+	if (variant->error) {
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(variant->error, errno) TH_LOG("%s", strerror(errno));
+	} else {
+		EXPECT_EQ(variant->ret, ret) TH_LOG("%s", strerror(errno));
+	}
+
+	if (self->clock.changed)
+		EXPECT_EQ(!variant->marks_read, !!poll_change(self->fd, 0))
+			TH_LOG("the change is %s", variant->marks_read ?
+			       "still reported" : "lost");
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_EQ(self->seq, after.seq);
+	for (i = 0; i < ARRAY_SIZE(after.reserved); i++)
+		EXPECT_EQ(0, after.reserved[i]);
+}
+
+TEST_HARNESS_MAIN
