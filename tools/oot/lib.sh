@@ -113,29 +113,63 @@ linux_git() {
 	echo "$dir"
 }
 
-# intree_prepare: build/intree/linux, a worktree of linux_git with patches/
-# applied by git am, and build/intree/obj configured as our debug kernel and
-# prepared for building single files. Made anew only when patches/ or the
-# config changed; check and run-tests share it. Prints nothing; returns
-# non-zero (with the logs on stderr) when the series does not apply.
-intree_prepare() {
-	local repo dir=$RTOFF_TOP/build/intree key
+# intree_image_diff: the part of patches/ that the kernel image is built
+# from: everything but the driver, its uapi header, the documentation, the
+# selftests and MAINTAINERS, which go into the module, the docs and the tests.
+intree_image_diff() {
+	awk '/^From [0-9a-f]+ / { skip = 1 }
+	     /^diff --git / {
+		skip = $3 ~ "^a/(drivers/misc/realtime_offset[.]c|include/uapi/linux/realtime_offset[.]h|Documentation/|tools/|MAINTAINERS$)"
+	     }
+	     !skip' "$RTOFF_TOP"/patches/0*.patch
+}
 
-	key=$(cat "$RTOFF_TOP"/patches/*.patch "$RTOFF_OOT"/{debug,kasan}.config |
-		sha1sum | cut -d' ' -f1)
-	[ "$(cat "$dir/.prepared" 2>/dev/null)" != "$key" ] || return 0
+# intree_prepare: a worktree of linux_git with patches/ applied by git am,
+# and beside it the build directory of our debug kernel with KASAN, prepared
+# for building single files; sets RTOFF_INTREE to the directory that holds
+# them: linux/ (the tree), obj/ (KASAN) and obj-kcsan/ (KCSAN, built by
+# run-tests). They are kept in the cache under the hash of what the kernel
+# image is built from (the kernel version, intree_image_diff, the config
+# fragments and build-kernel), so that a change to the driver alone only
+# reapplies the series and rebuilds the module; a new hash starts afresh
+# and removes the old one. check and run-tests share it. Prints nothing;
+# returns non-zero (with the logs on stderr) when the series does not apply.
+intree_prepare() {
+	local repo key applied dir
+
 	repo=$(linux_git) || return 1
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	git -C "$repo" worktree prune
-	if git -C "$repo" worktree add -q --detach "$dir/linux" master &&
-		(cd "$dir/linux" && git -c user.name=test -c user.email=test@invalid \
+	key=$({
+		basename "$repo"
+		intree_image_diff
+		cat "$RTOFF_OOT"/{debug,kasan,kcsan}.config "$RTOFF_OOT/build-kernel"
+	} | sha1sum | cut -c1-16)
+	applied=$(cat "$RTOFF_TOP"/patches/*.patch | sha1sum | cut -d' ' -f1)
+	dir=$RTOFF_CACHE/intree/$key
+	RTOFF_INTREE=$dir
+	[ "$(cat "$dir/.applied" 2>/dev/null)" != "$applied" ] || return 0
+
+	if [ ! -e "$dir/linux/.git" ]; then
+		rm -rf "$RTOFF_CACHE/intree"
+		git -C "$repo" worktree prune
+		mkdir -p "$dir"
+		git -C "$repo" worktree add -q --detach "$dir/linux" master \
+			>"$dir/am.log" 2>&1 || {
+			cat "$dir/am.log" >&2
+			return 1
+		}
+	fi
+	# Only the files the series touches are written again, so that make
+	# rebuilds what depends on them and nothing else.
+	rm -f "$dir/.applied"
+	if (cd "$dir/linux" && git checkout -q -f --detach master &&
+		git -c user.name=test -c user.email=test@invalid \
 			am -q --empty=drop "$RTOFF_TOP"/patches/*.patch) >"$dir/am.log" 2>&1 &&
 		"$RTOFF_OOT/build-kernel" "$dir/linux" "$dir/obj" prepare \
 			>"$dir/prepare.log" 2>&1; then
-		echo "$key" >"$dir/.prepared"
+		echo "$applied" >"$dir/.applied"
 		return 0
 	fi
+	git -C "$dir/linux" am --abort >/dev/null 2>&1 || true
 	cat "$dir/am.log" "$dir/prepare.log" >&2 2>/dev/null
 	return 1
 }
