@@ -145,6 +145,7 @@ intree_prepare() {
 	} | sha1sum | cut -c1-16)
 	applied=$(cat "$RTOFF_TOP"/patches/*.patch | sha1sum | cut -d' ' -f1)
 	dir=$RTOFF_CACHE/intree/$key
+	# shellcheck disable=SC2034 # used by the scripts that source this
 	RTOFF_INTREE=$dir
 	[ "$(cat "$dir/.applied" 2>/dev/null)" != "$applied" ] || return 0
 
@@ -182,18 +183,31 @@ kernel_version() {
 # build_module KDIR OUTDIR [make args...]: build realtime_offset.ko from a
 # copy of the sources in OUTDIR (kbuild builds in the source directory, and
 # each kernel needs its own), with W=1; any compiler warning is an error.
+# With KROOT set (fetch-kernel prints it for the 7.x kernels), KDIR is a path
+# inside that root and the build runs there, in a copy of OUTDIR that is
+# copied back when make is done.
 build_module() {
-	local kdir=$1 out=$2
+	local kdir=$1 out=$2 kroot=${KROOT:-} work='' rc=0
 	shift 2
 
 	rm -rf "$out"
 	mkdir -p "$out"
 	# shellcheck disable=SC2086
 	(cd "$RTOFF_TOP" && cp --parents -r $RTOFF_MODULE_FILES "$out/") || return 1
-	make -C "$kdir" M="$out" W=1 "$@" modules >"$out/build.log" 2>&1 || {
+	if [ -n "$kroot" ]; then
+		work=$(mktemp -d "$kroot/tmp/rtoff-build.XXXXXX") &&
+			cp -a "$out/." "$work/" || return 1
+		kroot_run "$kroot" make -C "$kdir" M="${work#"$kroot"}" W=1 "$@" modules \
+			>"$out/build.log" 2>&1 || rc=$?
+		cp -a "$work/." "$out/" || rc=1
+		rm -rf "$work"
+	else
+		make -C "$kdir" M="$out" W=1 "$@" modules >"$out/build.log" 2>&1 || rc=$?
+	fi
+	if [ "$rc" -ne 0 ]; then
 		cat "$out/build.log" >&2
 		return 1
-	}
+	fi
 	if grep -E 'warning:|error:' "$out/build.log" >&2; then
 		return 1
 	fi
@@ -202,26 +216,43 @@ build_module() {
 # staged_install KDIR KREL BUILD ROOT: in BUILD (from build_module), make
 # install MODULES_LOAD=1 into ROOT must leave the module where modprobe finds
 # it for KREL, rtoffset in /usr/local/bin and the modules-load.d entry, and
-# make uninstall must take them away again.
+# make uninstall must take them away again. With KROOT set, as for
+# build_module: make runs in that root, on a copy of BUILD, staging into a
+# directory there that is copied to ROOT at the end.
 staged_install() {
-	local kdir=$1 krel=$2 build=$3 root=$4
+	local kdir=$1 krel=$2 build=$3 root=$4 kroot=${KROOT:-}
+	local run=() work='' mkbuild=$3 mkroot=$4 rc=1
 
 	rm -rf "$root"
-	if make -C "$build" KDIR="$kdir" INSTALL_MOD_PATH="$root" DESTDIR="$root" \
-		MODULES_LOAD=1 install >"$build/install.log" 2>&1 &&
+	if [ -n "$kroot" ]; then
+		work=$(mktemp -d "$kroot/tmp/rtoff-install.XXXXXX") &&
+			cp -a "$build/." "$work/build" || return 1
+		run=(kroot_run "$kroot")
+		mkbuild=${work#"$kroot"}/build
+		mkroot=${work#"$kroot"}/root
+		root=$work/root
+	fi
+	if "${run[@]}" make -C "$mkbuild" KDIR="$kdir" INSTALL_MOD_PATH="$mkroot" \
+		DESTDIR="$mkroot" MODULES_LOAD=1 install >"$build/install.log" 2>&1 &&
 		grep -q '^updates/realtime_offset\.ko' \
 			"$root/lib/modules/$krel/modules.dep" &&
 		[ -x "$root/usr/local/bin/rtoffset" ] &&
 		grep -qx realtime_offset "$root/etc/modules-load.d/realtime_offset.conf" &&
-		make -C "$build" KDIR="$kdir" INSTALL_MOD_PATH="$root" DESTDIR="$root" \
-			uninstall >>"$build/install.log" 2>&1 &&
+		"${run[@]}" make -C "$mkbuild" KDIR="$kdir" INSTALL_MOD_PATH="$mkroot" \
+			DESTDIR="$mkroot" uninstall >>"$build/install.log" 2>&1 &&
 		! grep -q realtime_offset "$root/lib/modules/$krel/modules.dep" &&
 		[ -z "$(find "$root" -name 'realtime_offset.ko*' -o -name rtoffset \
 			-o -name realtime_offset.conf -o -name modules-load.d)" ]; then
-		return 0
+		rc=0
 	fi
-	cat "$build/install.log" >&2
-	return 1
+	if [ -n "$work" ]; then
+		if [ -d "$root" ]; then
+			cp -a "$root" "$4" || rc=1
+		fi
+		rm -rf "$work"
+	fi
+	[ "$rc" -eq 0 ] || cat "$build/install.log" >&2
+	return "$rc"
 }
 
 # build_selftest SRC OUTDIR: build the kselftest, static, the kernel's way
@@ -245,6 +276,119 @@ build_selftest() {
 	if grep -E 'warning:|error:' "$out/build.log" >&2; then
 		return 1
 	fi
+}
+
+# --- Debian 13 (trixie) roots, for Debian's 7.x kernels ----------------------
+
+# Debian's 7.x kernels come from trixie-backports, and their kbuild tools and
+# compiler (trixie's C library, gcc-14) do not run on Debian 12: modules for
+# them are built in a trixie root. This machine's apt sources are left alone;
+# trixie's package lists live in a private apt configuration in the cache.
+RTOFF_TRIXIE_MIRROR=${RTOFF_TRIXIE_MIRROR:-http://deb.debian.org/debian}
+RTOFF_TRIXIE_SOURCES="deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $RTOFF_TRIXIE_MIRROR trixie main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $RTOFF_TRIXIE_MIRROR trixie-backports main"
+
+# The trixie root's packages besides minbase and the kernels' headers: what
+# building the module (make, gcc, pahole), rtoffset (libc6-dev) and make
+# install (depmod, the modules' compressors) run.
+# shellcheck disable=SC2034 # used by the scripts that source this
+RTOFF_TRIXIE_PKGS="make gcc libc6-dev pahole kmod xz-utils zstd"
+
+# trixie_apt apt-get|apt-cache ARGS...: that apt command on trixie and
+# trixie-backports (amd64), with its sources, lists and caches in
+# $RTOFF_CACHE/apt/trixie; this machine's apt sources, lists, preferences
+# and dpkg database are neither read nor written.
+trixie_apt() {
+	local cmd=$1 dir=$RTOFF_CACHE/apt/trixie
+	shift
+
+	mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial" "$dir/empty"
+	if [ "$(cat "$dir/sources.list" 2>/dev/null)" != "$RTOFF_TRIXIE_SOURCES" ]; then
+		echo "$RTOFF_TRIXIE_SOURCES" >"$dir/sources.list"
+		rm -f "$dir/updated"
+	fi
+	[ -e "$dir/status" ] || : >"$dir/status"
+	"$cmd" -o Dir::Etc::sourcelist="$dir/sources.list" \
+		-o Dir::Etc::sourceparts="$dir/empty" \
+		-o Dir::Etc::preferences="$dir/empty/none" \
+		-o Dir::Etc::preferencesparts="$dir/empty" \
+		-o Dir::State="$dir/state" -o Dir::State::status="$dir/status" \
+		-o Dir::Cache="$dir/cache" -o APT::Architecture=amd64 \
+		-o APT::Architectures=amd64 -o Acquire::Languages=none \
+		-o APT::Sandbox::User=root "$@"
+}
+
+# trixie_lists [force]: refresh trixie's lists when they are missing, more
+# than an hour old, or when forced.
+trixie_lists() {
+	local dir=$RTOFF_CACHE/apt/trixie
+
+	if [ "${1:-}" = force ] || [ ! -e "$dir/updated" ] ||
+		[ -n "$(find "$dir/updated" -mmin +60)" ]; then
+		log "apt-get update (trixie, trixie-backports; private lists)"
+		trixie_apt apt-get update -q >/dev/null || die "apt-get update of trixie failed"
+		touch "$dir/updated"
+	fi
+}
+
+# trixie_root KREL...: a Debian 13 root (minbase, $RTOFF_TRIXIE_PKGS and
+# linux-headers-KREL of each KREL, from trixie and trixie-backports), made by
+# mmdebstrap into $RTOFF_CACHE/roots/trixie-KEY, KEY naming the sources and
+# packages; made once and reused, any other trixie root there removed. In it,
+# modprobe, insmod and rmmod are stubs that fail. Prints its path.
+trixie_root() {
+	local pkgs krel key dir tool old
+
+	pkgs=$RTOFF_TRIXIE_PKGS
+	for krel in "$@"; do
+		pkgs+=" linux-headers-$krel"
+	done
+	key=$({ echo "$RTOFF_TRIXIE_SOURCES"; echo "$pkgs"; } | sha1sum | cut -c1-12)
+	dir=$RTOFF_CACHE/roots/trixie-$key
+	if [ ! -e "$dir/etc/rtoff-packages" ]; then
+		need_pkgs mmdebstrap
+		log "making a Debian 13 root with $pkgs (a few minutes, once)"
+		mkdir -p "$RTOFF_CACHE/roots"
+		rm -rf --one-file-system "$dir" "$dir.tmp"
+		# shellcheck disable=SC2016 # apt's syntax
+		echo "$RTOFF_TRIXIE_SOURCES" | mmdebstrap --variant=minbase \
+			--aptopt='APT::Install-Recommends "false"' \
+			--include="${pkgs// /,}" trixie "$dir.tmp" - >"$dir.log" 2>&1 || {
+			tail -n 30 "$dir.log" >&2
+			rm -rf --one-file-system "$dir.tmp"
+			return 1
+		}
+		for tool in modprobe insmod rmmod; do
+			rm -f "$dir.tmp/usr/sbin/$tool"
+			# shellcheck disable=SC2016 # the stub's own variables
+			printf '#!/bin/sh\necho "$0: refused in this root" >&2\nexit 1\n' \
+				>"$dir.tmp/usr/sbin/$tool"
+			chmod 755 "$dir.tmp/usr/sbin/$tool"
+		done
+		echo "$pkgs" >"$dir.tmp/etc/rtoff-packages"
+		mv "$dir.tmp" "$dir"
+		for old in "$RTOFF_CACHE"/roots/trixie-*; do
+			case $old in
+			"$dir" | "$dir.log") ;;
+			*) rm -rf --one-file-system "$old" ;;
+			esac
+		done
+	fi
+	echo "$dir"
+}
+
+# kroot_run KROOT CMD...: run CMD in the root KROOT, as root, with a clean
+# environment and /proc mounted. The mount is made in a mount namespace of
+# its own: it goes away with CMD, however CMD ends.
+kroot_run() {
+	local kroot=$1
+	shift
+
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare --mount --propagation private /bin/sh -c \
+		'kroot=$1; shift; mount -t proc proc "$kroot/proc" &&
+		exec chroot "$kroot" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LC_ALL=C.UTF-8 "$@"' sh "$kroot" "$@"
 }
 
 # --- results ---------------------------------------------------------------
