@@ -132,11 +132,21 @@ intree_image_diff() {
 # image is built from (the kernel version, intree_image_diff, the config
 # fragments and build-kernel), so that a change to the driver alone only
 # reapplies the series and rebuilds the module; a new hash starts afresh
-# and removes the old one. check and run-tests share it. Prints nothing;
-# returns non-zero (with the logs on stderr) when the series does not apply.
+# and removes the old one. check and run-tests share it, and so do clones of
+# this repository: the first call takes a lock on it that the process holds
+# until it ends. Prints nothing; returns non-zero (with the logs on stderr)
+# when the series does not apply.
 intree_prepare() {
 	local repo key applied dir
 
+	if [ -z "${RTOFF_INTREE_LOCK:-}" ]; then
+		mkdir -p "$RTOFF_CACHE"
+		exec {RTOFF_INTREE_LOCK}>>"$RTOFF_CACHE/intree.lock"
+		if ! flock -n "$RTOFF_INTREE_LOCK"; then
+			log "waiting for another run to finish with $RTOFF_CACHE/intree"
+			flock "$RTOFF_INTREE_LOCK"
+		fi
+	fi
 	repo=$(linux_git) || return 1
 	key=$({
 		basename "$repo"
@@ -149,7 +159,7 @@ intree_prepare() {
 	RTOFF_INTREE=$dir
 	[ "$(cat "$dir/.applied" 2>/dev/null)" != "$applied" ] || return 0
 
-	if [ ! -e "$dir/linux/.git" ]; then
+	if ! git -C "$dir/linux" rev-parse -q --verify HEAD >/dev/null 2>&1; then
 		rm -rf "$RTOFF_CACHE/intree"
 		git -C "$repo" worktree prune
 		mkdir -p "$dir"
@@ -162,6 +172,7 @@ intree_prepare() {
 	# Only the files the series touches are written again, so that make
 	# rebuilds what depends on them and nothing else.
 	rm -f "$dir/.applied"
+	git -C "$dir/linux" am --abort >/dev/null 2>&1 || true
 	if (cd "$dir/linux" && git checkout -q -f --detach master &&
 		git -c user.name=test -c user.email=test@invalid \
 			am -q --empty=drop "$RTOFF_TOP"/patches/*.patch) >"$dir/am.log" 2>&1 &&
@@ -308,7 +319,10 @@ trixie_apt() {
 		rm -f "$dir/updated"
 	fi
 	[ -e "$dir/status" ] || : >"$dir/status"
-	"$cmd" -o Dir::Etc::sourcelist="$dir/sources.list" \
+	# Read before the machine's apt.conf.d, and in its place: none of the
+	# machine's hooks (an update's Post-Invoke) run for these lists.
+	printf 'Dir::Etc::Parts "%s";\n' "$dir/empty" >"$dir/apt.conf"
+	APT_CONFIG=$dir/apt.conf "$cmd" -o Dir::Etc::sourcelist="$dir/sources.list" \
 		-o Dir::Etc::sourceparts="$dir/empty" \
 		-o Dir::Etc::preferences="$dir/empty/none" \
 		-o Dir::Etc::preferencesparts="$dir/empty" \
@@ -337,7 +351,7 @@ trixie_lists() {
 # packages; made once and reused, any other trixie root there removed. In it,
 # modprobe, insmod and rmmod are stubs that fail. Prints its path.
 trixie_root() {
-	local pkgs krel key dir tool old
+	local pkgs krel key dir tool old mnt
 
 	pkgs=$RTOFF_TRIXIE_PKGS
 	for krel in "$@"; do
@@ -349,6 +363,9 @@ trixie_root() {
 		need_pkgs mmdebstrap
 		log "making a Debian 13 root with $pkgs (a few minutes, once)"
 		mkdir -p "$RTOFF_CACHE/roots"
+		# An mmdebstrap that was killed can leave its mounts behind.
+		findmnt -rn -o TARGET | grep -F "$dir.tmp/" | sort -r |
+			while read -r mnt; do umount -l "$mnt" || true; done
 		rm -rf --one-file-system "$dir" "$dir.tmp"
 		# shellcheck disable=SC2016 # apt's syntax
 		echo "$RTOFF_TRIXIE_SOURCES" | mmdebstrap --variant=minbase \
