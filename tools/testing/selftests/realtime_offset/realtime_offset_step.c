@@ -446,19 +446,20 @@ static void leap_second(struct __test_metadata *_metadata, int fd,
 		usleep(100000);
 	}
 
+	/* The leap comes LEAP_LEAD_NS after the step, so not before this. */
+	set_at = clock_ns(CLOCK_MONOTONIC);
 	if (set_realtime_ns(leap_at - LEAP_LEAD_NS)) {
 		if (errno == EPERM)
 			SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
 		ASSERT_EQ(0, errno);
 	}
-	set_at = clock_ns(CLOCK_MONOTONIC);
 	*stepped = true;
 	ASSERT_LE(0, adjtimex(&tx));
 	ASSERT_EQ(0, get_offsets(fd, &before_leap));
 
 	ASSERT_EQ(0, waiter_start(&w, fd, WAKE_TIMEOUT_MS));
 	waiter_join(&w);
-	expect_woke(_metadata, &w, set_at + LEAP_LEAD_NS, set_at);
+	expect_woke(_metadata, &w, set_at + LEAP_LEAD_NS, set_at + LEAP_LEAD_NS);
 
 	/* REALTIME went back (or on) a second; TAI - MONOTONIC did not move. */
 	ASSERT_EQ(0, get_offsets(fd, &after_leap));
