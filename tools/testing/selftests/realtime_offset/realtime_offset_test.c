@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -453,6 +454,66 @@ TEST_F(rtoff, mmap_page)
 	EXPECT_EQ(ioctl_offsets.seq, mapped.seq);
 	EXPECT_TRUE(same_offsets(&ioctl_offsets, &mapped));
 	munmap((void *)page, size);
+}
+
+/* Whether the mapping at @addr is executable, as /proc/self/maps says. */
+static bool mapped_executable(const void *addr)
+{
+	unsigned long start, end;
+	char perms[8], line[512];
+	bool exec = false;
+	FILE *maps;
+
+	maps = fopen("/proc/self/maps", "r");
+	if (!maps)
+		return false;
+	while (fgets(line, sizeof(line), maps)) {
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
+		    start == (unsigned long)addr) {
+			exec = perms[2] == 'x';
+			break;
+		}
+	}
+	fclose(maps);
+	return exec;
+}
+
+/*
+ * A task with the READ_IMPLIES_EXEC personality asks for PROT_EXEC with every
+ * PROT_READ mapping: it may map the page, and reads it as anyone does.
+ */
+TEST_F(rtoff, mmap_read_implies_exec)
+{
+	struct rtoff_offsets mapped, ioctl_offsets;
+	const struct rtoff_page *page;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (personality(READ_IMPLIES_EXEC) == -1)
+			_exit(10);
+		page = map_page(self->fd);
+		if (!page)
+			_exit(11);
+		do {
+			if (get_offsets(self->fd, &ioctl_offsets))
+				_exit(12);
+			rtoff_read_page(page, &mapped);
+		} while (mapped.seq != ioctl_offsets.seq);
+		if (!same_offsets(&mapped, &ioctl_offsets))
+			_exit(13);
+		/* On a noexec mount the kernel adds no PROT_EXEC. */
+		_exit(mapped_executable(page) ? 0 : 20);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 20)
+		SKIP(return, "%s is on a noexec mount: no PROT_EXEC to add", RTOFF_DEV);
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("step %d failed with READ_IMPLIES_EXEC: %s", WEXITSTATUS(status) - 10,
+		       WEXITSTATUS(status) == 11 ? "mmap refused" : "see the test");
 }
 
 TEST_HARNESS_MAIN
