@@ -170,6 +170,21 @@ static void rtoff_get_offsets(struct rtoff_offsets *offsets)
 	offsets->tai_ns -= mono;
 }
 
+/*
+ * Readers of one file can finish out of order, the one with the older offsets
+ * last: the file has read the newer ones all the same, so seen_seq only moves
+ * forward (seq counts changes; it wraps after 2^64 of them).
+ */
+static void rtoff_mark_seen(struct rtoff_file *rf, u64 seq)
+{
+	s64 seen = atomic64_read(&rf->seen_seq);
+
+	do {
+		if ((s64)(seq - seen) <= 0)
+			return;
+	} while (!atomic64_try_cmpxchg(&rf->seen_seq, &seen, seq));
+}
+
 static int rtoff_open(struct inode *inode, struct file *file)
 {
 	struct rtoff_file *rf;
@@ -229,7 +244,7 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	ret = simple_read_from_buffer(buf, count, ppos, line, len);
 	/* Only offsets that reached the reader count as read. */
 	if (snapshot && ret > 0)
-		atomic64_set(&rf->seen_seq, seq);
+		rtoff_mark_seen(rf, seq);
 	return ret;
 }
 
@@ -256,7 +271,7 @@ static long rtoff_get_offsets_ioctl(struct rtoff_file *rf,
 	if (copy_to_user(argp, &offsets, sizeof(offsets)))
 		return -EFAULT;
 
-	atomic64_set(&rf->seen_seq, offsets.seq);
+	rtoff_mark_seen(rf, offsets.seq);
 	return 0;
 }
 

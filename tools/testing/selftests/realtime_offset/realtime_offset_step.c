@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/realtime_offset.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -653,6 +654,109 @@ TEST_F(rtoff_step, two_files_see_a_change_each)
 	ASSERT_EQ(0, get_offsets(other, &offsets));
 	EXPECT_EQ(0, poll_change(other, QUIET_MS));
 	close(other);
+}
+
+/*
+ * A reader of the file whose copy to user space waits on a page that
+ * userfaultfd holds back, until the test lets it go.
+ */
+struct held_reader {
+	int fd;
+	bool use_read;
+	char *buf;
+	int ret;
+	pthread_t thread;
+};
+
+/* The offsets into @buf by read() or by the ioctl: 0, or -1 with errno. */
+static int read_offsets_into(int fd, bool use_read, void *buf)
+{
+	if (use_read)
+		return pread(fd, buf, RTOFF_LINE_MAX, 0) > 0 ? 0 : -1;
+	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, buf);
+}
+
+static void *held_reader_main(void *arg)
+{
+	struct held_reader *r = arg;
+
+	r->ret = read_offsets_into(r->fd, r->use_read, r->buf);
+	return NULL;
+}
+
+/*
+ * Two readers of one file that finish out of order: the first takes the
+ * offsets, and its copy to user space is held by userfaultfd while the clock
+ * steps and a second reader reads the new offsets; then the first finishes.
+ * The file has read the newest offsets: poll() must have nothing to report.
+ */
+static void readers_out_of_order(struct __test_metadata *_metadata, int fd,
+				 bool *stepped, bool use_read)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_copy copy = {};
+	struct held_reader r = { .fd = fd, .use_read = use_read };
+	struct rtoff_offsets offsets;
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	char *held, *fill;
+	int uffd, ret;
+
+	ret = step_by(0);
+	if (ret == EPERM)
+		SKIP(return, "stepping CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	/* The sysctl is there exactly when the system call is. */
+	if (access("/proc/sys/vm/unprivileged_userfaultfd", F_OK))
+		SKIP(return, "kernel built without CONFIG_USERFAULTFD");
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	held = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fill = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, held);
+	ASSERT_NE(MAP_FAILED, fill);
+	reg.range.start = (unsigned long)held;
+	reg.range.len = page;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+
+	ASSERT_EQ(0, get_offsets(fd, &offsets));
+	r.buf = held;
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, held_reader_main, &r));
+	/* The first reader has taken the offsets and waits for its page. */
+	pfd = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, WAKE_TIMEOUT_MS));
+	ASSERT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	ASSERT_EQ(0, step_by(1));
+	*stepped = true;
+	ASSERT_EQ(0, read_offsets_into(fd, use_read, &offsets));
+	ASSERT_EQ(0, poll_change(fd, 0));
+
+	copy.dst = (unsigned long)held;
+	copy.src = (unsigned long)fill;
+	copy.len = page;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy));
+	pthread_join(r.thread, NULL);
+	EXPECT_EQ(0, r.ret);
+	EXPECT_EQ(0, poll_change(fd, QUIET_MS))
+		TH_LOG("the reader that finished last took the file back to older offsets");
+	close(uffd);
+	munmap(held, page);
+	munmap(fill, page);
+}
+
+TEST_F(rtoff_step, readers_out_of_order_ioctl)
+{
+	readers_out_of_order(_metadata, self->fd, &self->clock.changed, false);
+}
+
+TEST_F(rtoff_step, readers_out_of_order_read)
+{
+	readers_out_of_order(_metadata, self->fd, &self->clock.changed, true);
 }
 
 /*
