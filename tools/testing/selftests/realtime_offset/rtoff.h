@@ -47,7 +47,10 @@ static inline void rtoff_read_page(const struct rtoff_page *page,
 
 /*
  * The page holds the host's offsets; the ioctl gives this task's. Their
- * difference, taken with equal seq, is this task's time namespace.
+ * difference, taken with equal seq, is this task's time namespace. It is
+ * taken once, at rtoff_open(): a task that moves into another time namespace
+ * with setns(), which only a single-threaded process can, must rtoff_close()
+ * and rtoff_open() again. The ioctl needs no such care.
  */
 static inline int rtoff_measure_delta(struct rtoff *r)
 {
