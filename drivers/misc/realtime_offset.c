@@ -19,11 +19,9 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/personality.h>
 #include <linux/poll.h>
 #include <linux/pvclock_gtod.h>
 #include <linux/random.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/time_namespace.h>
@@ -290,18 +288,15 @@ static long rtoff_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 /*
  * The page is read-only for everybody: no writable or executable mapping, now
- * or by a later mprotect(), and it holds nothing but struct rtoff_page. A task
- * with the READ_IMPLIES_EXEC personality gets PROT_EXEC added to every
- * PROT_READ mapping, so it may have the page executable, as all its readable
- * memory is.
+ * or by a later mprotect(), and it holds nothing but struct rtoff_page. That
+ * includes tasks with the READ_IMPLIES_EXEC personality, whose PROT_READ
+ * mappings are asked for with PROT_EXEC: they use the ioctl.
  */
 static int rtoff_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	if (vma->vm_pgoff || vma_pages(vma) != 1)
 		return -EINVAL;
-	if (vma->vm_flags & VM_WRITE)
-		return -EPERM;
-	if ((vma->vm_flags & VM_EXEC) && !(current->personality & READ_IMPLIES_EXEC))
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
 
 	vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYWRITE | VM_MAYEXEC);

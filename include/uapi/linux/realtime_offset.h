@@ -63,10 +63,10 @@ struct rtoff_offsets {
  * and the page (read with the same @seq): it stays the same for as long as the
  * task stays in its namespace. The rest of the page is zero.
  *
- * mmap() takes one page at offset 0, without PROT_WRITE or PROT_EXEC (which a
- * task with the READ_IMPLIES_EXEC personality may have, as it has on all its
- * readable memory); a later mprotect() cannot add either. The mapping stays
- * valid after the file is closed.
+ * mmap() takes one page at offset 0, without PROT_WRITE or PROT_EXEC; a later
+ * mprotect() cannot add either. A task with the READ_IMPLIES_EXEC personality,
+ * whose PROT_READ comes with PROT_EXEC, cannot map it and uses the ioctl. The
+ * mapping stays valid after the file is closed.
  */
 struct rtoff_page {
 	__u32 lock;

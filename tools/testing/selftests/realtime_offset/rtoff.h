@@ -48,9 +48,10 @@ static inline void rtoff_read_page(const struct rtoff_page *page,
 /*
  * The page holds the host's offsets; the ioctl gives this task's. Their
  * difference, taken with equal seq, is this task's time namespace. It is
- * taken once, at rtoff_open(): a task that moves into another time namespace
- * with setns(), which only a single-threaded process can, must rtoff_close()
- * and rtoff_open() again. The ioctl needs no such care.
+ * taken once, at rtoff_open(): a task that enters another time namespace, by
+ * setns() (which only a single-threaded process can) or as a child forked
+ * after unshare(CLONE_NEWTIME), calls rtoff_measure_delta() again, or
+ * rtoff_close() and rtoff_open(). The ioctl needs no such care.
  */
 static inline int rtoff_measure_delta(struct rtoff *r)
 {
