@@ -181,7 +181,6 @@ intree_prepare() {
 		echo "$applied" >"$dir/.applied"
 		return 0
 	fi
-	git -C "$dir/linux" am --abort >/dev/null 2>&1 || true
 	cat "$dir/am.log" "$dir/prepare.log" >&2 2>/dev/null
 	return 1
 }
@@ -345,13 +344,24 @@ trixie_lists() {
 	fi
 }
 
+# unmount_under DIR: unmount everything mounted below DIR, deepest first;
+# fails when something stays mounted.
+unmount_under() {
+	local mnt
+
+	findmnt -rn -o TARGET | grep -F "$1/" | sort -r | while read -r mnt; do
+		umount -l "$mnt" || true
+	done
+	! findmnt -rn -o TARGET | grep -qF "$1/"
+}
+
 # trixie_root KREL...: a Debian 13 root (minbase, $RTOFF_TRIXIE_PKGS and
 # linux-headers-KREL of each KREL, from trixie and trixie-backports), made by
 # mmdebstrap into $RTOFF_CACHE/roots/trixie-KEY, KEY naming the sources and
 # packages; made once and reused, any other trixie root there removed. In it,
 # modprobe, insmod and rmmod are stubs that fail. Prints its path.
 trixie_root() {
-	local pkgs krel key dir tool old mnt
+	local pkgs krel key dir tool old
 
 	pkgs=$RTOFF_TRIXIE_PKGS
 	for krel in "$@"; do
@@ -364,8 +374,7 @@ trixie_root() {
 		log "making a Debian 13 root with $pkgs (a few minutes, once)"
 		mkdir -p "$RTOFF_CACHE/roots"
 		# An mmdebstrap that was killed can leave its mounts behind.
-		findmnt -rn -o TARGET | grep -F "$dir.tmp/" | sort -r |
-			while read -r mnt; do umount -l "$mnt" || true; done
+		unmount_under "$dir.tmp" || return 1
 		rm -rf --one-file-system "$dir" "$dir.tmp"
 		# shellcheck disable=SC2016 # apt's syntax
 		echo "$RTOFF_TRIXIE_SOURCES" | mmdebstrap --variant=minbase \
