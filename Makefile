@@ -6,14 +6,44 @@
 
 ifneq ($(KERNELRELEASE),)
 
+# What the kernel has is found by looking into its headers, not by its
+# version: distributions backport.
+has = $(shell grep -qsw $(1) $(srctree)/include/linux/$(2) && echo y)
+
 obj-m := realtime_offset.o
-realtime_offset-y := drivers/misc/realtime_offset.o
 # The uapi header, as <uapi/linux/realtime_offset.h>, until the kernel has it.
 ccflags-y := -I$(src)/include
-# Kernels before 6.3 have no vm_flags_mod(): found by looking, not by version,
-# as distributions backport.
-ifeq ($(shell grep -qsw vm_flags_mod $(srctree)/include/linux/mm.h && echo y),)
+
+# Kernels before 7.0 have no kzalloc_obj(): the driver as the LTS series
+# carries it, made by the rules of tools/oot/backport.sed.
+ifeq ($(call has,kzalloc_obj,slab.h),y)
+realtime_offset-y := drivers/misc/realtime_offset.o
+else
+realtime_offset-y := realtime_offset_backport.o
+targets += realtime_offset_backport.c
+quiet_cmd_backport = SED     $@
+      cmd_backport = sed -f $(src)/tools/oot/backport.sed $< >$@
+$(obj)/realtime_offset_backport.c: $(src)/drivers/misc/realtime_offset.c \
+		$(src)/tools/oot/backport.sed FORCE
+	$(call if_changed,backport)
+endif
+
+# Kernels without the timekeeper's clock_offsets notifier get it built on
+# the pvclock_gtod chain.
+ifneq ($(call has,clock_offsets_register_notifier,timekeeping.h),y)
+ccflags-y += -include $(src)/tools/oot/compat/clock_offsets.h
+realtime_offset-y += tools/oot/compat/clock_offsets.o
+endif
+
+# Kernels before 6.3 have no vm_flags_mod().
+ifneq ($(call has,vm_flags_mod,mm.h),y)
 ccflags-y += -include $(src)/tools/oot/compat/vm_flags.h
+endif
+
+# For the tests: a pvclock_gtod member that ends the chain's walk.
+ifeq ($(RTOFF_TEST_MODULES),y)
+obj-m += rtoff_gtod_notify_bad.o
+rtoff_gtod_notify_bad-y := tools/oot/test-modules/gtod_notify_bad.o
 endif
 
 else
@@ -42,7 +72,7 @@ rmdir_if_empty = [ ! -d $(1) ] || rmdir --ignore-fail-on-non-empty $(1)
 # the Debian changelog (debian/ at the top of the package's source tree).
 DKMS_NAME := realtime-offset
 DKMS_FILES := Makefile drivers/misc/realtime_offset.c \
-	include/uapi/linux/realtime_offset.h tools/oot/compat
+	include/uapi/linux/realtime_offset.h tools/oot/compat tools/oot/backport.sed
 DKMS_CHANGELOG := $(firstword $(wildcard $(OOT)/debian/changelog debian/changelog))
 # "name (VERSION[-REVISION]) ..." on the first line; the upstream part.
 dkms_version_sed := 1s/^[^ ]* (\([^)]*\)).*/\1/p

@@ -20,12 +20,12 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
-#include <linux/pvclock_gtod.h>
+#include <linux/notifier.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/time_namespace.h>
-#include <linux/timekeeper_internal.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <uapi/linux/realtime_offset.h>
@@ -40,7 +40,7 @@
 /*
  * The timekeeper's offsets as of its last update, and a count of their
  * changes, in the page that mmap() hands out; the kernel reads them there too.
- * Only rtoff_timekeeper_update() writes it, and the timekeeper calls it with
+ * Only rtoff_offsets_changed() writes it, and the timekeeper calls it with
  * its own lock held: that serialises the writers. Readers follow the protocol
  * documented at struct rtoff_page: rtoff_read_begin() and rtoff_read_retry().
  */
@@ -68,24 +68,20 @@ static void rtoff_wake(struct irq_work *work)
 static DEFINE_IRQ_WORK(rtoff_wake_work, rtoff_wake);
 
 /*
- * Called on every timekeeper update with interrupts off and the timekeeper
- * lock held (and, but for the call at registration, tk_core.seq write-held):
- * no clock reads and no wakeups in here. The offsets move only in updates that
- * set the clock (was_set), and some of those move none of them; an ordinary
- * tick costs one test.
+ * Called by the timekeeper at registration and after each update that set the
+ * clock or armed or disarmed a leap second, with interrupts off and its lock
+ * held: no clock reads and no wakeups in here. Some of those updates move no
+ * offset; they change nothing here.
  */
-static int rtoff_timekeeper_update(struct notifier_block *nb,
-				   unsigned long was_set, void *priv)
+static int rtoff_offsets_changed(struct notifier_block *nb,
+				 unsigned long action, void *data)
 {
-	struct timekeeper *tk = priv;
+	const struct clock_offsets *co = data;
 	s64 real, boot, tai;
 
-	if (!was_set)
-		return NOTIFY_DONE;
-
-	real = ktime_to_ns(tk->offs_real);
-	boot = ktime_to_ns(tk->offs_boot);
-	tai = ktime_to_ns(tk->offs_tai);
+	real = ktime_to_ns(co->offs_real);
+	boot = ktime_to_ns(co->offs_boot);
+	tai = ktime_to_ns(co->offs_tai);
 	if (real == rtoff_page->offsets.realtime_ns &&
 	    boot == rtoff_page->offsets.boottime_ns &&
 	    tai == rtoff_page->offsets.tai_ns)
@@ -106,7 +102,7 @@ static int rtoff_timekeeper_update(struct notifier_block *nb,
 }
 
 static struct notifier_block rtoff_notifier = {
-	.notifier_call	= rtoff_timekeeper_update,
+	.notifier_call	= rtoff_offsets_changed,
 };
 
 static u32 rtoff_read_begin(void)
@@ -191,7 +187,7 @@ static int rtoff_open(struct inode *inode, struct file *file)
 	if (file->f_mode & FMODE_WRITE)
 		return -EACCES;
 
-	rf = kzalloc(sizeof(*rf), GFP_KERNEL);
+	rf = kzalloc_obj(*rf);
 	if (!rf)
 		return -ENOMEM;
 
@@ -334,7 +330,7 @@ static int __init rtoff_init(void)
 	rtoff_page->offsets.seq = get_random_u32();
 
 	/* Registering runs the notifier once: the offsets are in before open. */
-	ret = pvclock_gtod_register_notifier(&rtoff_notifier);
+	ret = clock_offsets_register_notifier(&rtoff_notifier);
 	if (ret)
 		goto out_free_page;
 
@@ -345,7 +341,7 @@ static int __init rtoff_init(void)
 	return 0;
 
 out_unregister_notifier:
-	pvclock_gtod_unregister_notifier(&rtoff_notifier);
+	clock_offsets_unregister_notifier(&rtoff_notifier);
 	irq_work_sync(&rtoff_wake_work);
 out_free_page:
 	free_page((unsigned long)rtoff_page);
@@ -355,7 +351,7 @@ out_free_page:
 static void __exit rtoff_exit(void)
 {
 	misc_deregister(&rtoff_misc);
-	pvclock_gtod_unregister_notifier(&rtoff_notifier);
+	clock_offsets_unregister_notifier(&rtoff_notifier);
 	/* The last change may still have its wakeup queued. */
 	irq_work_sync(&rtoff_wake_work);
 	/* Mappings hold their own references to the page. */

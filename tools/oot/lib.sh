@@ -63,50 +63,81 @@ need_pkgs() {
 # The files of this repository that the out-of-tree build (module and
 # rtoffset) reads.
 RTOFF_MODULE_FILES="Makefile drivers/misc/realtime_offset.c include/uapi/linux/realtime_offset.h
-	tools/oot/compat tools/oot/modules-load.d tools/oot/rtoffset.c
+	tools/oot/compat tools/oot/backport.sed tools/oot/modules-load.d tools/oot/rtoffset.c
+	tools/oot/test-modules
 	tools/testing/selftests/realtime_offset/rtoff.h"
 
-# linux_source: unpack Debian's linux-source-6.12 once into the cache and
-# print the path of the pristine tree. Nothing ever writes into that tree.
-linux_source() {
-	local ver dir tarball
+# base_package TREE: the Debian source package of TREE (mainline or lts),
+# as tools/oot/base records it.
+base_package() {
+	local pkg
 
-	need_pkgs linux-source-6.12
-	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-	dir=$RTOFF_CACHE/src/$ver
-	tarball=/usr/src/linux-source-6.12.tar.xz
-	if [ ! -e "$dir/.complete" ]; then
-		log "unpacking $tarball ($ver)"
-		rm -rf "$dir"
-		mkdir -p "$dir"
-		tar -xf "$tarball" -C "$dir"
-		touch "$dir/.complete"
-	fi
-	echo "$dir/linux-source-6.12"
+	pkg=$(sed -n "s/^$1 //p" "$RTOFF_OOT/base")
+	[ -n "$pkg" ] || die "tools/oot/base names no $1 tree"
+	echo "$pkg"
 }
 
-# linux_git: the pristine tree of linux_source as a git repository with one
-# commit, made the same way on every machine (fixed author and date), so that
-# the series in patches/ names a base anyone can rebuild. Prints its path.
+# linux_source [TREE]: unpack the newest version of TREE's (default:
+# mainline) package once into the cache and print the path of the pristine
+# tree. Nothing ever writes into that tree. The mainline package comes from
+# trixie-backports through trixie_apt, the LTS one from this machine's apt.
+linux_source() {
+	local tree=${1:-mainline} pkg ver dir deb
+
+	pkg=$(base_package "$tree")
+	if [ "$tree" = lts ]; then
+		need_pkgs "$pkg"
+		ver=$(dpkg-query -W -f='${Version}' "$pkg")
+	else
+		trixie_lists
+		ver=$(trixie_apt apt-cache show "$pkg" 2>/dev/null |
+			sed -n 's/^Version: //p' | sort -V | tail -n 1)
+		[ -n "$ver" ] || die "no $pkg in trixie-backports"
+	fi
+	dir=$RTOFF_CACHE/src/$ver
+	if [ ! -e "$dir/.complete" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		if [ "$tree" = lts ]; then
+			log "unpacking /usr/src/$pkg.tar.xz ($ver)"
+			tar -xf "/usr/src/$pkg.tar.xz" -C "$dir"
+		else
+			log "downloading and unpacking $pkg $ver"
+			(cd "$dir" && trixie_apt apt-get download -q "$pkg=$ver" >/dev/null) ||
+				die "could not download $pkg $ver"
+			deb=$(echo "$dir/${pkg}_"*.deb)
+			dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$pkg.tar.xz" |
+				tar -xJ -C "$dir" || die "could not unpack $deb"
+			rm -f "$deb"
+		fi
+		touch "$dir/.complete"
+	fi
+	echo "$dir/$pkg"
+}
+
+# linux_git [TREE]: the pristine tree of linux_source TREE as a git
+# repository with one commit, made the same way on every machine (fixed
+# author and date), so that a series names a base anyone can rebuild.
+# Prints its path.
 linux_git() {
 	local src ver dir
 
-	src=$(linux_source)
+	src=$(linux_source "${1:-mainline}")
 	ver=$(basename "$(dirname "$src")")
 	dir=$RTOFF_CACHE/git/$ver
 	if [ ! -e "$dir/.git/rtoff-complete" ]; then
-		log "importing linux-source-6.12 $ver into git"
+		log "importing ${src##*/} $ver into git"
 		rm -rf "$dir"
 		mkdir -p "$dir"
 		cp -a "$src/." "$dir/" &&
-			git -C "$dir" init -q &&
+			git -C "$dir" init -q -b master &&
 			git -C "$dir" add -A -f &&
 			GIT_AUTHOR_NAME=linux-source GIT_COMMITTER_NAME=linux-source \
 			GIT_AUTHOR_EMAIL=nobody@invalid \
 			GIT_COMMITTER_EMAIL=nobody@invalid \
 			GIT_AUTHOR_DATE=2000-01-01T00:00:00Z \
 			GIT_COMMITTER_DATE=2000-01-01T00:00:00Z \
-			git -C "$dir" commit -q -m "Linux $(kernel_version "$dir") (Debian linux-source-6.12 $ver)" &&
+			git -C "$dir" commit -q -m "Linux $(kernel_version "$dir") (Debian ${src##*/} $ver)" &&
 			touch "$dir/.git/rtoff-complete" ||
 			die "could not import $src into git"
 	fi
