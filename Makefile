@@ -40,6 +40,11 @@ ifneq ($(call has,vm_flags_mod,mm.h),y)
 ccflags-y += -include $(src)/tools/oot/compat/vm_flags.h
 endif
 
+# Kernels before 6.9 have no cpu_dcache_is_aliasing().
+ifneq ($(call has,cpu_dcache_is_aliasing,cacheinfo.h),y)
+ccflags-y += -include $(src)/tools/oot/compat/cacheinfo.h
+endif
+
 # For the tests: a pvclock_gtod member that ends the chain's walk.
 ifeq ($(RTOFF_TEST_MODULES),y)
 obj-m += rtoff_gtod_notify_bad.o

@@ -13,6 +13,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/cacheinfo.h>
 #include <linux/fs.h>
 #include <linux/irq_work.h>
 #include <linux/miscdevice.h>
@@ -218,21 +219,32 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	u64 seq = 0;
 
 	/*
-	 * A read at position 0 takes a new snapshot; reads further on go on
-	 * with the one before, so a line read in pieces is never a mix of two
-	 * values. Copy it out of the lock, so that a reader whose buffer
+	 * A read at position 0 takes a new snapshot, which the reads that go
+	 * on from there continue, so that a line read in pieces is never a
+	 * mix of two values. A pread() at 0 while the file's position is
+	 * further on comes from another user of a shared file (a thread, a
+	 * forked child): it gets a new value of its own and leaves the file's
+	 * snapshot alone. Copy out of the lock, so that a reader whose buffer
 	 * faults slowly holds up no other reader of the file.
 	 */
 	mutex_lock(&rf->lock);
 	if (*ppos == 0 || !rf->len) {
 		rtoff_get_offsets(&offsets);
-		rf->len = scnprintf(rf->line, sizeof(rf->line), "%lld\n",
-				    offsets.realtime_ns);
+		len = scnprintf(line, sizeof(line), "%lld\n", offsets.realtime_ns);
 		seq = offsets.seq;
 		snapshot = true;
+		/*
+		 * f_pos is read without f_pos_lock: a read() racing with
+		 * this one in another thread races for that position anyway.
+		 */
+		if (*ppos || !data_race(file->f_pos)) {
+			memcpy(rf->line, line, len);
+			rf->len = len;
+		}
+	} else {
+		len = rf->len;
+		memcpy(line, rf->line, len);
 	}
-	len = rf->len;
-	memcpy(line, rf->line, len);
 	mutex_unlock(&rf->lock);
 
 	ret = simple_read_from_buffer(buf, count, ppos, line, len);
@@ -290,6 +302,14 @@ static long rtoff_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
  */
 static int rtoff_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	/*
+	 * Where the data cache aliases, the user mapping can keep stale lines
+	 * of the page that the kernel writes through its own mapping: a
+	 * reader would see old offsets, or spin on an old odd lock. There,
+	 * readers use the ioctl.
+	 */
+	if (cpu_dcache_is_aliasing())
+		return -ENODEV;
 	if (vma->vm_pgoff || vma_pages(vma) != 1)
 		return -EINVAL;
 	if (vma->vm_flags & (VM_WRITE | VM_EXEC))

@@ -138,6 +138,42 @@ TEST_F(rtoff_step, snapshot_until_position_zero)
 }
 
 /*
+ * A line read in pieces through a file that a thread or a forked child
+ * shares: their pread() at 0 after a step gets the new value, and the
+ * pieces still make up the old one.
+ */
+TEST_F(rtoff_step, pread_leaves_a_line_in_pieces)
+{
+	char line[64], other[64];
+	int64_t before, stepped, again;
+	struct window w;
+	ssize_t len, n;
+	int ret;
+
+	ASSERT_EQ(0, read_offset(self->fd, &before));
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
+	ASSERT_EQ(5, read(self->fd, line, 5));
+	/* Every digit but the leading ones moves. */
+	ret = step_to(clock_ns(CLOCK_REALTIME) + 3600 * NSEC_PER_SEC + 123456789, &w);
+	if (ret == EPERM)
+		SKIP(return, "setting CLOCK_REALTIME needs CAP_SYS_TIME");
+	ASSERT_EQ(0, ret);
+	self->clock.changed = true;
+
+	n = pread(self->fd, other, sizeof(other), 0);
+	ASSERT_EQ(0, parse_line(other, n, &stepped));
+	EXPECT_LE(w.lo, stepped);
+	EXPECT_GE(w.hi, stepped);
+
+	len = 5;
+	while ((n = read(self->fd, line + len, 5)) > 0 && len + n < (ssize_t)sizeof(line))
+		len += n;
+	ASSERT_EQ(0, n);
+	ASSERT_EQ(0, parse_line(line, len, &again));
+	EXPECT_EQ(before, again);
+}
+
+/*
  * Reader threads hammer the ioctl and the mapped page, in turn, while the
  * clock is stepped back and forth
  * between two states, exactly: every triple seen must be one of the two (never
