@@ -3,7 +3,7 @@
  * /dev/realtime_offset: the offsets of CLOCK_REALTIME, CLOCK_BOOTTIME and
  * CLOCK_TAI from CLOCK_MONOTONIC, and when they change.
  *
- * See Documentation/misc-devices/realtime_offset.rst.
+ * See Documentation/userspace-api/realtime_offset.rst.
  */
 #ifndef _UAPI_LINUX_REALTIME_OFFSET_H
 #define _UAPI_LINUX_REALTIME_OFFSET_H

@@ -802,7 +802,7 @@ TEST_F(rtoff_step, readers_out_of_order_read)
 
 /*
  * Bad input, one case per row of the table in
- * Documentation/misc-devices/realtime_offset.rst. Each call must give its
+ * Documentation/userspace-api/realtime_offset.rst. Each call must give its
  * documented result, and lose nothing: with CAP_SYS_TIME the setup makes a
  * change that the file has not read yet, which only the calls that hand out
  * the offsets may mark as read; the offsets are the same afterwards.
