@@ -14,9 +14,9 @@ obj-m := realtime_offset.o
 # The uapi header, as <uapi/linux/realtime_offset.h>, until the kernel has it.
 ccflags-y := -I$(src)/include
 
-# Kernels before 7.0 have no kzalloc_obj(): the driver as the LTS series
-# carries it, made by the rules of tools/oot/backport.sed.
-ifeq ($(call has,kzalloc_obj,slab.h),y)
+# Kernels without kzalloc_obj() or the mmap actions of .mmap_prepare get the
+# driver as the LTS series carries it, made by tools/oot/backport.sed.
+ifeq ($(call has,kzalloc_obj,slab.h)$(call has,mmap_action_map_kernel_pages,mm.h),yy)
 realtime_offset-y := drivers/misc/realtime_offset.o
 else
 realtime_offset-y := realtime_offset_backport.o
@@ -35,8 +35,8 @@ ccflags-y += -include $(src)/tools/oot/compat/clock_offsets.h
 realtime_offset-y += tools/oot/compat/clock_offsets.o
 endif
 
-# Kernels before 6.3 have no vm_flags_mod().
-ifneq ($(call has,vm_flags_mod,mm.h),y)
+# Kernels before 6.3 have no vm_flags_set().
+ifneq ($(call has,vm_flags_set,mm.h),y)
 ccflags-y += -include $(src)/tools/oot/compat/vm_flags.h
 endif
 

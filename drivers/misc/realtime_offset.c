@@ -47,6 +47,9 @@
  */
 static struct rtoff_page *rtoff_page;
 
+/* The page of rtoff_page, as mmap() maps it. */
+static struct page *rtoff_pages[1];
+
 static DECLARE_WAIT_QUEUE_HEAD(rtoff_wait);
 
 /* One per open file. */
@@ -300,7 +303,7 @@ static long rtoff_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
  * includes tasks with the READ_IMPLIES_EXEC personality, whose PROT_READ
  * mappings are asked for with PROT_EXEC: they use the ioctl.
  */
-static int rtoff_mmap(struct file *file, struct vm_area_struct *vma)
+static int rtoff_mmap_prepare(struct vm_area_desc *desc)
 {
 	/*
 	 * Where the data cache aliases, the user mapping can keep stale lines
@@ -310,13 +313,15 @@ static int rtoff_mmap(struct file *file, struct vm_area_struct *vma)
 	 */
 	if (cpu_dcache_is_aliasing())
 		return -ENODEV;
-	if (vma->vm_pgoff || vma_pages(vma) != 1)
+	if (desc->pgoff || vma_desc_pages(desc) != 1)
 		return -EINVAL;
-	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
+	if (vma_desc_test_any(desc, VMA_WRITE_BIT, VMA_EXEC_BIT))
 		return -EPERM;
 
-	vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYWRITE | VM_MAYEXEC);
-	return vm_insert_page(vma, vma->vm_start, virt_to_page(rtoff_page));
+	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
+	vma_desc_clear_flags(desc, VMA_MAYWRITE_BIT, VMA_MAYEXEC_BIT);
+	mmap_action_map_kernel_pages_full(desc, rtoff_pages);
+	return 0;
 }
 
 static const struct file_operations rtoff_fops = {
@@ -325,7 +330,7 @@ static const struct file_operations rtoff_fops = {
 	.release	= rtoff_release,
 	.read		= rtoff_read,
 	.poll		= rtoff_poll,
-	.mmap		= rtoff_mmap,
+	.mmap_prepare	= rtoff_mmap_prepare,
 	.unlocked_ioctl	= rtoff_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= default_llseek,
@@ -346,6 +351,7 @@ static int __init rtoff_init(void)
 	if (!rtoff_page)
 		return -ENOMEM;
 
+	rtoff_pages[0] = virt_to_page(rtoff_page);
 	/* Arbitrary, so that nobody takes seq for a count since boot. */
 	rtoff_page->offsets.seq = get_random_u32();
 

@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * For the out-of-tree build only: kernels before 6.3 write vma->vm_flags
- * directly and have no vm_flags_mod(). The Makefile includes this where the
- * kernel's <linux/mm.h> does not declare it.
+ * directly and have no vm_flags_set() and vm_flags_clear(), which the driver
+ * as tools/oot/backport.sed makes it uses. The Makefile includes this where
+ * the kernel's <linux/mm.h> does not declare them.
  */
 #ifndef RTOFF_COMPAT_VM_FLAGS_H
 #define RTOFF_COMPAT_VM_FLAGS_H
 
 #include <linux/mm.h>
 
-static inline void vm_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
-				vm_flags_t clear)
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
-	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
 }
 
 #endif
