@@ -161,7 +161,8 @@ check:
 	$(OOT)/check
 
 patches:
-	$(OOT)/make-patches
+	$(OOT)/make-patches mainline
+	$(OOT)/make-patches lts
 
 bench:
 	$(OOT)/run-bench

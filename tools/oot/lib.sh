@@ -144,31 +144,42 @@ linux_git() {
 	echo "$dir"
 }
 
-# intree_image_diff: the part of patches/ that the kernel image is built
-# from: everything but the driver, its uapi header, the documentation, the
-# selftests and MAINTAINERS, which go into the module, the docs and the tests.
+# series_dir TREE: the directory of TREE's series (mainline: patches/, lts:
+# patches/X.Y).
+series_dir() {
+	if [ "$1" = lts ]; then
+		echo "$RTOFF_TOP/patches/$(sed -n 's/^lts linux-source-//p' "$RTOFF_OOT/base")"
+	else
+		echo "$RTOFF_TOP/patches"
+	fi
+}
+
+# intree_image_diff TREE: the part of TREE's series that the kernel image is
+# built from: everything but the driver, its uapi header, the documentation,
+# the selftests and MAINTAINERS, and but the commit messages.
 intree_image_diff() {
 	awk '/^From [0-9a-f]+ / { skip = 1 }
 	     /^diff --git / {
 		skip = $3 ~ "^a/(drivers/misc/realtime_offset[.]c|include/uapi/linux/realtime_offset[.]h|Documentation/|tools/|MAINTAINERS$)"
 	     }
-	     !skip' "$RTOFF_TOP"/patches/0*.patch
+	     !skip' "$(series_dir "$1")"/0*.patch
 }
 
-# intree_prepare: a worktree of linux_git with patches/ applied by git am,
-# and beside it the build directory of our debug kernel with KASAN, prepared
-# for building single files; sets RTOFF_INTREE to the directory that holds
-# them: linux/ (the tree), obj/ (KASAN) and obj-kcsan/ (KCSAN, built by
-# run-tests). They are kept in the cache under the hash of what the kernel
-# image is built from (the kernel version, intree_image_diff, the config
-# fragments and build-kernel), so that a change to the driver alone only
-# reapplies the series and rebuilds the module; a new hash starts afresh
-# and removes the old one. check and run-tests share it, and so do clones of
-# this repository: the first call takes a lock on it that the process holds
-# until it ends. Prints nothing; returns non-zero (with the logs on stderr)
-# when the series does not apply.
+# intree_prepare TREE: a worktree of linux_git TREE with TREE's series
+# applied by git am; for mainline, beside it the build directory of our
+# debug kernel with KASAN, prepared for building single files. Sets
+# RTOFF_INTREE to the directory that holds them: linux/ (the tree), obj/
+# (KASAN, mainline) and obj-kcsan/ (KCSAN, lts; built by run-tests). They
+# are kept in the cache under the hash of what the kernel image is built
+# from (the tree's version, intree_image_diff, its config fragments and
+# build-kernel), so that a change to the driver alone only reapplies the
+# series and rebuilds the module; a new hash starts afresh and removes the
+# old one of the same TREE. check and run-tests share them, and so do clones
+# of this repository: the first call takes a lock on them that the process
+# holds until it ends. Prints nothing; returns non-zero (with the logs on
+# stderr) when the series does not apply.
 intree_prepare() {
-	local repo key applied dir
+	local which=$1 repo key applied dir old series sanitizer=kasan
 
 	if [ -z "${RTOFF_INTREE_LOCK:-}" ]; then
 		mkdir -p "$RTOFF_CACHE"
@@ -178,22 +189,31 @@ intree_prepare() {
 			flock "$RTOFF_INTREE_LOCK"
 		fi
 	fi
-	repo=$(linux_git) || return 1
+	repo=$(linux_git "$which") || return 1
+	series=$(series_dir "$which")
+	[ "$which" = mainline ] || sanitizer=kcsan
 	key=$({
 		basename "$repo"
-		intree_image_diff
-		cat "$RTOFF_OOT"/{debug,kasan,kcsan}.config "$RTOFF_OOT/build-kernel"
+		intree_image_diff "$which"
+		cat "$RTOFF_OOT"/{debug,$sanitizer}.config "$RTOFF_OOT/build-kernel"
 	} | sha1sum | cut -c1-16)
-	applied=$(cat "$RTOFF_TOP"/patches/*.patch | sha1sum | cut -d' ' -f1)
+	applied=$(cat "$series"/*.patch | sha1sum | cut -d' ' -f1)
 	dir=$RTOFF_CACHE/intree/$key
 	# shellcheck disable=SC2034 # used by the scripts that source this
 	RTOFF_INTREE=$dir
+	[ -e "$dir/.tree" ] || [ ! -d "$dir/linux" ] || echo "$which" >"$dir/.tree"
 	[ "$(cat "$dir/.applied" 2>/dev/null)" != "$applied" ] || return 0
 
 	if ! git -C "$dir/linux" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-		rm -rf "$RTOFF_CACHE/intree"
+		for old in "$RTOFF_CACHE"/intree/*; do
+			[ -e "$old" ] || continue
+			[ "$(cat "$old/.tree" 2>/dev/null)" = "$which" ] ||
+				[ ! -e "$old/.tree" ] || continue
+			rm -rf "$old"
+		done
 		git -C "$repo" worktree prune
 		mkdir -p "$dir"
+		echo "$which" >"$dir/.tree"
 		git -C "$repo" worktree add -q --detach "$dir/linux" master \
 			>"$dir/am.log" 2>&1 || {
 			cat "$dir/am.log" >&2
@@ -206,9 +226,10 @@ intree_prepare() {
 	git -C "$dir/linux" am --abort >/dev/null 2>&1 || true
 	if (cd "$dir/linux" && git checkout -q -f --detach master &&
 		git -c user.name=test -c user.email=test@invalid \
-			am -q --empty=drop "$RTOFF_TOP"/patches/*.patch) >"$dir/am.log" 2>&1 &&
-		"$RTOFF_OOT/build-kernel" "$dir/linux" "$dir/obj" prepare \
-			>"$dir/prepare.log" 2>&1; then
+			am -q --empty=drop "$series"/*.patch) >"$dir/am.log" 2>&1 &&
+		{ [ "$which" = lts ] ||
+			"$RTOFF_OOT/build-kernel" "$dir/linux" "$dir/obj" prepare \
+				>"$dir/prepare.log" 2>&1; }; then
 		echo "$applied" >"$dir/.applied"
 		return 0
 	fi
