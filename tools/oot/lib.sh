@@ -195,7 +195,7 @@ intree_prepare() {
 	key=$({
 		basename "$repo"
 		intree_image_diff "$which"
-		cat "$RTOFF_OOT"/{debug,$sanitizer}.config "$RTOFF_OOT/build-kernel"
+		cat "$RTOFF_OOT"/{debug,x86_64,arm64,$sanitizer}.config "$RTOFF_OOT/build-kernel"
 	} | sha1sum | cut -c1-16)
 	applied=$(cat "$series"/*.patch | sha1sum | cut -d' ' -f1)
 	dir=$RTOFF_CACHE/intree/$key
@@ -317,11 +317,11 @@ staged_install() {
 	return "$rc"
 }
 
-# build_selftest SRC OUTDIR: build the kselftest, static, the kernel's way
-# (its lib.mk and harness come from the linux source tree SRC), with our uapi
-# headers first.
+# build_selftest SRC OUTDIR [CC]: build the kselftest, static, the kernel's
+# way (its lib.mk and harness come from the linux source tree SRC), with our
+# uapi headers first, with CC (default cc; aarch64-linux-gnu-gcc for arm64).
 build_selftest() {
-	local src=$1 out=$2 f
+	local src=$1 out=$2 cc=${3:-cc} f
 
 	rm -rf "$out"
 	mkdir -p "$out"
@@ -329,7 +329,7 @@ build_selftest() {
 		ln -s "$src/tools/testing/selftests/$f" "$out/$f"
 	done
 	cp -r "$RTOFF_TOP/tools/testing/selftests/realtime_offset" "$out/"
-	make -C "$out/realtime_offset" OUTPUT="$out/realtime_offset" \
+	make -C "$out/realtime_offset" OUTPUT="$out/realtime_offset" CC="$cc" \
 		KHDR_INCLUDES="-isystem $RTOFF_TOP/include/uapi" \
 		LDFLAGS=-static >"$out/build.log" 2>&1 || {
 		cat "$out/build.log" >&2
@@ -356,17 +356,17 @@ deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $RTOFF_TRIXIE_MIR
 # shellcheck disable=SC2034 # used by the scripts that source this
 RTOFF_TRIXIE_PKGS="make gcc libc6-dev pahole kmod xz-utils zstd"
 
-# trixie_apt apt-get|apt-cache ARGS...: that apt command on trixie and
-# trixie-backports (amd64), with its sources, lists and caches in
-# $RTOFF_CACHE/apt/trixie; this machine's apt sources, lists, preferences
-# and dpkg database are neither read nor written.
-trixie_apt() {
-	local cmd=$1 dir=$RTOFF_CACHE/apt/trixie
-	shift
+# private_apt NAME ARCH SOURCES apt-get|apt-cache ARGS...: that apt command
+# on SOURCES for ARCH, with its sources, lists and caches in
+# $RTOFF_CACHE/apt/NAME; this machine's apt sources, lists, preferences and
+# dpkg database are neither read nor written.
+private_apt() {
+	local dir=$RTOFF_CACHE/apt/$1 arch=$2 sources=$3 cmd=$4
+	shift 4
 
 	mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial" "$dir/empty"
-	if [ "$(cat "$dir/sources.list" 2>/dev/null)" != "$RTOFF_TRIXIE_SOURCES" ]; then
-		echo "$RTOFF_TRIXIE_SOURCES" >"$dir/sources.list"
+	if [ "$(cat "$dir/sources.list" 2>/dev/null)" != "$sources" ]; then
+		echo "$sources" >"$dir/sources.list"
 		rm -f "$dir/updated"
 	fi
 	[ -e "$dir/status" ] || : >"$dir/status"
@@ -378,9 +378,44 @@ trixie_apt() {
 		-o Dir::Etc::preferences="$dir/empty/none" \
 		-o Dir::Etc::preferencesparts="$dir/empty" \
 		-o Dir::State="$dir/state" -o Dir::State::status="$dir/status" \
-		-o Dir::Cache="$dir/cache" -o APT::Architecture=amd64 \
-		-o APT::Architectures=amd64 -o Acquire::Languages=none \
+		-o Dir::Cache="$dir/cache" -o APT::Architecture="$arch" \
+		-o APT::Architectures="$arch" -o Acquire::Languages=none \
 		-o APT::Sandbox::User=root "$@"
+}
+
+# trixie_apt apt-get|apt-cache ARGS...: private_apt on trixie and
+# trixie-backports, for amd64.
+trixie_apt() {
+	private_apt trixie amd64 "$RTOFF_TRIXIE_SOURCES" "$@"
+}
+
+# guest_busybox ARCH: the path of a static busybox for ARCH's guests: this
+# machine's for x86_64, bookworm's busybox-static for arm64, downloaded once
+# through private_apt.
+guest_busybox() {
+	local dir=$RTOFF_CACHE/busybox/$1 sources deb
+
+	if [ "$1" = x86_64 ]; then
+		need_pkgs busybox-static
+		echo /bin/busybox
+		return
+	fi
+	if [ ! -x "$dir/busybox" ]; then
+		sources="deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $RTOFF_TRIXIE_MIRROR bookworm main"
+		rm -rf "$dir"
+		mkdir -p "$dir/deb"
+		log "downloading busybox-static for $1 guests (bookworm, private lists)"
+		private_apt "bookworm-$1" "$1" "$sources" apt-get update -q >/dev/null &&
+			(cd "$dir/deb" && private_apt "bookworm-$1" "$1" "$sources" \
+				apt-get download -q busybox-static >/dev/null) ||
+			die "could not download busybox-static for $1"
+		deb=$(echo "$dir"/deb/busybox-static_*.deb)
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >"$dir/busybox.tmp" &&
+			chmod 755 "$dir/busybox.tmp" && mv "$dir/busybox.tmp" "$dir/busybox" ||
+			die "could not unpack $deb"
+		rm -rf "$dir/deb"
+	fi
+	echo "$dir/busybox"
 }
 
 # trixie_lists [force]: refresh trixie's lists when they are missing, more
