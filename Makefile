@@ -21,6 +21,7 @@ realtime_offset-y := drivers/misc/realtime_offset.o
 else
 realtime_offset-y := realtime_offset_backport.o
 targets += realtime_offset_backport.c
+clean-files := realtime_offset_backport.c
 quiet_cmd_backport = SED     $@
       cmd_backport = sed -f $(src)/tools/oot/backport.sed $< >$@
 $(obj)/realtime_offset_backport.c: $(src)/drivers/misc/realtime_offset.c \
