@@ -179,7 +179,7 @@ intree_image_diff() {
 # holds until it ends. Prints nothing; returns non-zero (with the logs on
 # stderr) when the series does not apply.
 intree_prepare() {
-	local which=$1 repo key applied dir old series sanitizer=kasan
+	local which=$1 repo key applied dir old series sanitizer=kasan touched
 
 	if [ -z "${RTOFF_INTREE_LOCK:-}" ]; then
 		mkdir -p "$RTOFF_CACHE"
@@ -220,13 +220,23 @@ intree_prepare() {
 			return 1
 		}
 	fi
-	# Only the files the series touches are written again, so that make
-	# rebuilds what depends on them and nothing else.
+	# Only the files the series touches are written again, and those whose
+	# content did not change get their old times back, so that make
+	# rebuilds what depends on a change and nothing else (a core header
+	# written again would rebuild half the kernel).
 	rm -f "$dir/.applied"
 	git -C "$dir/linux" am --abort >/dev/null 2>&1 || true
+	touched=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$series"/*.patch | sort -u)
+	(cd "$dir/linux" && for f in $touched; do
+		[ ! -e "$f" ] || echo "$(sha1sum <"$f" | cut -c1-40) $(stat -c %Y "$f") $f"
+	done) >"$dir/times"
 	if (cd "$dir/linux" && git checkout -q -f --detach master &&
 		git -c user.name=test -c user.email=test@invalid \
-			am -q --empty=drop "$series"/*.patch) >"$dir/am.log" 2>&1 &&
+			am -q --empty=drop "$series"/*.patch &&
+		while read -r sum time f; do
+			[ ! -e "$f" ] || [ "$(sha1sum <"$f" | cut -c1-40)" != "$sum" ] ||
+				touch -m -d "@$time" "$f"
+		done <"$dir/times") >"$dir/am.log" 2>&1 &&
 		{ [ "$which" = lts ] ||
 			"$RTOFF_OOT/build-kernel" "$dir/linux" "$dir/obj" prepare \
 				>"$dir/prepare.log" 2>&1; }; then

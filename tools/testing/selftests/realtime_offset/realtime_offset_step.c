@@ -905,11 +905,12 @@ static long bad_read_up_to_a_hole(int fd)
 
 	if (!hole)
 		return -2;
+	/* The copy may stop short of the hole: what it wrote, the read counts. */
 	n = read(fd, hole - 8, 64);
-	if (n == 8) {
-		memcpy(line, hole - 8, 8);
-		rest = read(fd, line + 8, sizeof(line) - 8);
-		if (rest <= 0 || parse_line(line, 8 + rest, &value))
+	if (n > 0 && n <= 8) {
+		memcpy(line, hole - 8, n);
+		rest = read(fd, line + n, sizeof(line) - n);
+		if (rest <= 0 || parse_line(line, n + rest, &value))
 			n = -2;
 	}
 	return unmap_keep_errno(n, hole - page_size(), page_size());
@@ -1115,6 +1116,7 @@ FIXTURE_VARIANT(bad_input) {
 	long (*call)(int fd);
 	int error;		/* errno, or 0: the call returns @ret */
 	long ret;
+	long ret_min;		/* if set, the call returns @ret_min to @ret */
 	bool marks_read;	/* hands out the offsets: marks them as read */
 };
 
@@ -1184,7 +1186,7 @@ FIXTURE_VARIANT_ADD(bad_input, read_read_only_buffer) {
 };
 
 FIXTURE_VARIANT_ADD(bad_input, read_up_to_a_hole) {
-	.call = bad_read_up_to_a_hole, .ret = 8, .marks_read = true,
+	.call = bad_read_up_to_a_hole, .ret = 8, .ret_min = 1, .marks_read = true,
 };
 
 FIXTURE_VARIANT_ADD(bad_input, pread_negative) {
@@ -1299,6 +1301,9 @@ TEST_F(bad_input, documented)
 	if (variant->error) {
 		EXPECT_EQ(-1, ret);
 		EXPECT_EQ(variant->error, errno) TH_LOG("%s", strerror(errno));
+	} else if (variant->ret_min) {
+		EXPECT_LE(variant->ret_min, ret) TH_LOG("%s", strerror(errno));
+		EXPECT_GE(variant->ret, ret);
 	} else {
 		EXPECT_EQ(variant->ret, ret) TH_LOG("%s", strerror(errno));
 	}
