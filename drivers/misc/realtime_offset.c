@@ -20,14 +20,15 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/poll.h>
 #include <linux/notifier.h>
+#include <linux/poll.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/wait.h>
 #include <uapi/linux/realtime_offset.h>
 
@@ -210,16 +211,23 @@ static int rtoff_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
-			  loff_t *ppos)
+/*
+ * One call per read(), pread() or readv(), whatever the number of its
+ * buffers: a readv() into pieces is one value.
+ */
+static ssize_t rtoff_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
+	struct file *file = iocb->ki_filp;
 	struct rtoff_file *rf = file->private_data;
 	struct rtoff_offsets offsets;
 	char line[RTOFF_LINE_SIZE];
+	loff_t pos = iocb->ki_pos;
 	bool snapshot = false;
-	ssize_t ret;
-	size_t len;
+	size_t len, n;
 	u64 seq = 0;
+
+	if (pos < 0)
+		return -EINVAL;
 
 	/*
 	 * A read at position 0 takes a new snapshot, which the reads that go
@@ -231,7 +239,7 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	 * faults slowly holds up no other reader of the file.
 	 */
 	mutex_lock(&rf->lock);
-	if (*ppos == 0 || !rf->len) {
+	if (pos == 0 || !rf->len) {
 		rtoff_get_offsets(&offsets);
 		len = scnprintf(line, sizeof(line), "%lld\n", offsets.realtime_ns);
 		seq = offsets.seq;
@@ -240,7 +248,7 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 		 * f_pos is read without f_pos_lock: a read() racing with
 		 * this one in another thread races for that position anyway.
 		 */
-		if (*ppos || !data_race(file->f_pos)) {
+		if (pos || !data_race(file->f_pos)) {
 			memcpy(rf->line, line, len);
 			rf->len = len;
 		}
@@ -250,11 +258,16 @@ static ssize_t rtoff_read(struct file *file, char __user *buf, size_t count,
 	}
 	mutex_unlock(&rf->lock);
 
-	ret = simple_read_from_buffer(buf, count, ppos, line, len);
+	if (pos >= len || !iov_iter_count(to))
+		return 0;
+	n = copy_to_iter(line + pos, len - pos, to);
+	if (!n)
+		return -EFAULT;
+	iocb->ki_pos = pos + n;
 	/* Only offsets that reached the reader count as read. */
-	if (snapshot && ret > 0)
+	if (snapshot)
 		rtoff_mark_seen(rf, seq);
-	return ret;
+	return n;
 }
 
 static __poll_t rtoff_poll(struct file *file, poll_table *wait)
@@ -328,7 +341,7 @@ static const struct file_operations rtoff_fops = {
 	.owner		= THIS_MODULE,
 	.open		= rtoff_open,
 	.release	= rtoff_release,
-	.read		= rtoff_read,
+	.read_iter	= rtoff_read_iter,
 	.poll		= rtoff_poll,
 	.mmap_prepare	= rtoff_mmap_prepare,
 	.unlocked_ioctl	= rtoff_ioctl,

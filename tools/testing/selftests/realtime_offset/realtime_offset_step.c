@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timex.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -139,12 +140,17 @@ TEST_F(rtoff_step, snapshot_until_position_zero)
 
 /*
  * A line read in pieces through a file that a thread or a forked child
- * shares: their pread() at 0 after a step gets the new value, and the
- * pieces still make up the old one.
+ * shares: their pread() at 0 after a step gets the new value, and so does
+ * their preadv() into two buffers, whole; the pieces still make up the old
+ * value.
  */
 TEST_F(rtoff_step, pread_leaves_a_line_in_pieces)
 {
-	char line[64], other[64];
+	char line[64], other[64], head[5], tail[64];
+	struct iovec iov[2] = {
+		{ .iov_base = head, .iov_len = sizeof(head) },
+		{ .iov_base = tail, .iov_len = sizeof(tail) },
+	};
 	int64_t before, stepped, again;
 	struct window w;
 	ssize_t len, n;
@@ -164,6 +170,14 @@ TEST_F(rtoff_step, pread_leaves_a_line_in_pieces)
 	ASSERT_EQ(0, parse_line(other, n, &stepped));
 	EXPECT_LE(w.lo, stepped);
 	EXPECT_GE(w.hi, stepped);
+
+	n = preadv(self->fd, iov, 2, 0);
+	ASSERT_LT((ssize_t)sizeof(head), n);
+	memcpy(other, head, sizeof(head));
+	memcpy(other + sizeof(head), tail, n - sizeof(head));
+	ASSERT_EQ(0, parse_line(other, n, &again));
+	EXPECT_LE(w.lo, again);
+	EXPECT_GE(w.hi, again);
 
 	len = 5;
 	while ((n = read(self->fd, line + len, 5)) > 0 && len + n < (ssize_t)sizeof(line))
