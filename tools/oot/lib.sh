@@ -169,10 +169,11 @@ intree_image_diff() {
 # applied by git am; for mainline, beside it the build directory of our
 # debug kernel with KASAN, prepared for building single files. Sets
 # RTOFF_INTREE to the directory that holds them: linux/ (the tree), obj/
-# (KASAN, mainline) and obj-kcsan/ (KCSAN, lts; built by run-tests). They
-# are kept in the cache under the hash of what the kernel image is built
-# from (the tree's version, intree_image_diff, its config fragments and
-# build-kernel), so that a change to the driver alone only reapplies the
+# (KASAN, mainline), obj-kcsan/ (KCSAN) and obj-arm64/ (mainline), the last
+# two built by run-tests. They are kept in the cache under the hash of what
+# the kernel images are built from (the tree's version, intree_image_diff,
+# the config fragments and build-kernel; build-kernel itself configures a
+# build directory afresh when its fragments changed), so that a change to the driver alone only reapplies the
 # series and rebuilds the module; a new hash starts afresh and removes the
 # old one of the same TREE. check and run-tests share them, and so do clones
 # of this repository: the first call takes a lock on them that the process
