@@ -202,7 +202,6 @@ intree_prepare() {
 	dir=$RTOFF_CACHE/intree/$key
 	# shellcheck disable=SC2034 # used by the scripts that source this
 	RTOFF_INTREE=$dir
-	[ -e "$dir/.tree" ] || [ ! -d "$dir/linux" ] || echo "$which" >"$dir/.tree"
 	[ "$(cat "$dir/.applied" 2>/dev/null)" != "$applied" ] || return 0
 
 	if ! git -C "$dir/linux" rev-parse -q --verify HEAD >/dev/null 2>&1; then
