@@ -166,19 +166,19 @@ intree_image_diff() {
 }
 
 # intree_prepare TREE: a worktree of linux_git TREE with TREE's series
-# applied by git am; for mainline, beside it the build directory of our
-# debug kernel with KASAN, prepared for building single files. Sets
-# RTOFF_INTREE to the directory that holds them: linux/ (the tree), obj/
-# (KASAN, mainline), obj-kcsan/ (KCSAN) and obj-arm64/ (mainline), the last
-# two built by run-tests. They are kept in the cache under the hash of what
-# the kernel images are built from (the tree's version, intree_image_diff,
-# the config fragments and build-kernel; build-kernel itself configures a
-# build directory afresh when its fragments changed), so that a change to the driver alone only reapplies the
-# series and rebuilds the module; a new hash starts afresh and removes the
-# old one of the same TREE. check and run-tests share them, and so do clones
-# of this repository: the first call takes a lock on them that the process
-# holds until it ends. Prints nothing; returns non-zero (with the logs on
-# stderr) when the series does not apply.
+# applied by git am; for mainline, beside it the build directory of our debug
+# kernel with KASAN, prepared for building single files. Sets RTOFF_INTREE to
+# the directory that holds them: linux/ (the tree), obj/ (KASAN, mainline),
+# obj-kcsan/ (KCSAN) and obj-arm64/ (mainline), the last two built by
+# run-tests. They are kept in the cache under the hash of what the kernel
+# images are built from (the tree's version, intree_image_diff, the config
+# fragments and build-kernel; build-kernel itself configures a build
+# directory afresh when its fragments changed), so that a change to the
+# driver alone only reapplies the series and rebuilds the module; a new hash
+# starts afresh and removes the old one of the same TREE. check and run-tests
+# share them, and so do clones of this repository: the first call takes a
+# lock on them that the process holds until it ends. Prints nothing; returns
+# non-zero (with the logs on stderr) when the series does not apply.
 intree_prepare() {
 	local which=$1 repo key applied dir old series sanitizer=kasan touched
 
