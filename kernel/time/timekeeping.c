@@ -729,9 +729,13 @@ static RAW_NOTIFIER_HEAD(clock_offsets_chain);
 static void tk_get_clock_offsets(const struct timekeeper *tk,
 				 struct clock_offsets *co)
 {
-	/* The clocksource was read at cycle_last by the update itself. */
+	/*
+	 * Read the clocksource: not every update that makes a record reads it
+	 * (adjtimex() setting the TAI offset or disarming a leap second does
+	 * not), and the state recorded holds from now on.
+	 */
 	co->mono = ktime_add_ns(tk->tkr_mono.base,
-				tk->tkr_mono.xtime_nsec >> tk->tkr_mono.shift);
+				timekeeping_get_ns(&tk->tkr_mono));
 	co->offs_real = tk->offs_real;
 	co->offs_boot = tk->offs_boot;
 	co->offs_tai = tk->offs_tai;
@@ -761,8 +765,9 @@ static void clock_offsets_notify(const struct timekeeper *tk, unsigned long acti
  * @nb is called once at once, with %CLOCK_OFFSETS_INIT and the current
  * offsets, and from then on for each timekeeper update that set the clock
  * (%CLOCK_OFFSETS_WAS_SET: settimeofday(), clock_settime(), adjtimex()'s
- * ADJ_SETOFFSET and ADJ_TAI, a leap second applied, sleep time injected at
- * resume) or armed or disarmed a leap second (%CLOCK_OFFSETS_LEAP), with the
+ * ADJ_SETOFFSET and ADJ_TAI, a leap second applied, sleep time injected, a
+ * resume, a change of clocksource; the last two may leave the offsets as they
+ * were) or armed or disarmed a leap second (%CLOCK_OFFSETS_LEAP), with the
  * state after that update. No two updates share a record. An ordinary tick
  * calls no notifier.
  *

@@ -17,6 +17,7 @@
 #include <linux/limits.h>
 #include <linux/notifier.h>
 #include <linux/pvclock_gtod.h>
+#include <linux/clocksource.h>
 #include <linux/timekeeper_internal.h>
 
 /*
@@ -26,6 +27,19 @@
 static struct notifier_block *clock_offsets_member;
 static bool clock_offsets_started;
 static ktime_t clock_offsets_next_leap;
+
+/*
+ * CLOCK_MONOTONIC now, from the timekeeper being updated, as the kernel's
+ * timekeeping_get_ns() reads it: the chain runs right after the update set
+ * cycle_last, so the delta is small. (The fast timekeeper will not do: after
+ * a resume, some kernels update it only after this chain.)
+ */
+static ktime_t clock_offsets_mono_now(const struct tk_read_base *tkr)
+{
+	u64 delta = (tkr->clock->read(tkr->clock) - tkr->cycle_last) & tkr->mask;
+
+	return ktime_add_ns(tkr->base, (delta * tkr->mult + tkr->xtime_nsec) >> tkr->shift);
+}
 
 static int clock_offsets_gtod(struct notifier_block *gtod,
 			      unsigned long was_set, void *priv)
@@ -47,8 +61,7 @@ static int clock_offsets_gtod(struct notifier_block *gtod,
 	}
 
 	clock_offsets_next_leap = tk->next_leap_ktime;
-	co.mono = ktime_add_ns(tk->tkr_mono.base,
-			       tk->tkr_mono.xtime_nsec >> tk->tkr_mono.shift);
+	co.mono = clock_offsets_mono_now(&tk->tkr_mono);
 	co.offs_real = tk->offs_real;
 	co.offs_boot = tk->offs_boot;
 	co.offs_tai = tk->offs_tai;

@@ -320,8 +320,9 @@ struct system_counterval_t {
 
 /**
  * struct clock_offsets - the offsets of the clocks from CLOCK_MONOTONIC
- * @mono:	CLOCK_MONOTONIC, in ns, as the timekeeper update that made the
- *		record read the clocksource
+ * @mono:	CLOCK_MONOTONIC, in ns, read as the record is made, at the end
+ *		of the timekeeper update: the recorded state holds from then on
+ *		(a leap second is applied by the first tick after its @next_leap)
  * @offs_real:	CLOCK_REALTIME - CLOCK_MONOTONIC, in ns
  * @offs_boot:	CLOCK_BOOTTIME - CLOCK_MONOTONIC, in ns: the time spent in
  *		suspend, never negative
