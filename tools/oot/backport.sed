@@ -5,8 +5,10 @@
 # the 6.12 LTS series; the Makefile, for the out-of-tree build on a kernel
 # whose headers lack any of that API. Each rule names the API it replaces.
 
-# kzalloc_obj() (7.0): the kzalloc() it stands for, with its default flags.
+# kzalloc_obj() and kmalloc_objs() (7.0): the kzalloc() and kmalloc_array()
+# they stand for, with their default flags.
 s/kzalloc_obj(\*\([a-z_]*\))/kzalloc(sizeof(*\1), GFP_KERNEL)/g
+s/kmalloc_objs(\*\([a-z_]*\), \([A-Z_]*\))/kmalloc_array(\2, sizeof(*\1), GFP_KERNEL)/g
 
 # .mmap_prepare (6.17) and its vm_area_desc helpers and mmap actions: .mmap
 # on the vm_area_struct itself.

@@ -49,17 +49,17 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	rtoff_read_page(page, &o);
-	seq = o.seq;
+	seq = o.changes;
 	for (end = now_ms() + ms; now_ms() < end;) {
 		rtoff_read_page(page, &o);
 		/* seq only grows; the offsets are clock minus MONOTONIC, all > 0 */
-		if (o.seq < seq || o.realtime_ns <= 0 || o.tai_ns < o.realtime_ns ||
-		    o.boottime_ns < 0 || o.reserved[0] || o.reserved[3]) {
+		if (o.changes < seq || o.realtime_ns <= 0 || o.tai_ns < o.realtime_ns ||
+		    o.boottime_ns < 0 || o.reserved) {
 			fprintf(stderr, "page-holder: bad page: seq %llu\n",
-				(unsigned long long)o.seq);
+				(unsigned long long)o.changes);
 			return 1;
 		}
-		seq = o.seq;
+		seq = o.changes;
 	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stress for /dev/realtime_offset: on every CPU, one reader per interface
- * (read() in pieces, pread(), the ioctl, the mapped page and poll()) while one
+ * (read() in pieces, pread(), the ioctl, the mapped page, the history from
+ * the page and through its ioctl, and poll()) while one
  * thread steps CLOCK_REALTIME back and forth between two known states and
  * another changes the NTP frequency. Every value seen must be one of the two
  * states, seq must never go back nor run ahead of the steps, every syscall
@@ -49,10 +50,10 @@
 #define WAKE_LIMIT_NS	(2 * NSEC_PER_SEC)
 #define RING		65536
 
-enum iface { IF_READ, IF_PREAD, IF_IOCTL, IF_MMAP, IF_POLL, IF_COUNT };
+enum iface { IF_READ, IF_PREAD, IF_IOCTL, IF_MMAP, IF_HISTORY, IF_POLL, IF_COUNT };
 
 static const char * const iface_name[IF_COUNT] = {
-	"read", "pread", "ioctl", "mmap", "poll",
+	"read", "pread", "ioctl", "mmap", "history", "poll",
 };
 
 /* What every thread shares. */
@@ -106,18 +107,18 @@ static void note_bad(struct reader *r, long *counter, const char *what,
 static void check_offsets(struct reader *r, const struct rtoff_offsets *o)
 {
 	struct shared *sh = r->sh;
-	__u64 k = o->seq - sh->states[0].seq;
+	__u64 k = o->changes - sh->states[0].changes;
 
-	if (o->seq < r->last_seq)
-		note_bad(r, &r->n.bad, "seq went back to", o->seq);
+	if (o->changes < r->last_seq)
+		note_bad(r, &r->n.bad, "seq went back to", o->changes);
 	else if (k > (__u64)atomic_load(&sh->steps_started))
-		note_bad(r, &r->n.bad, "seq ahead of the steps:", o->seq);
+		note_bad(r, &r->n.bad, "seq ahead of the steps:", o->changes);
 	else if (!same_offsets(o, &sh->states[k & 1]))
 		note_bad(r, &r->n.bad, "torn, realtime_ns", o->realtime_ns);
-	else if (o->reserved[0] || o->reserved[1] || o->reserved[2] || o->reserved[3])
-		note_bad(r, &r->n.bad, "reserved not zero, seq", o->seq);
-	r->n.changes += o->seq != r->last_seq;
-	r->last_seq = o->seq;
+	else if (o->reserved)
+		note_bad(r, &r->n.bad, "reserved not zero, seq", o->changes);
+	r->n.changes += o->changes != r->last_seq;
+	r->last_seq = o->changes;
 }
 
 /* A line of text: the realtime offset of one of the states. */
@@ -195,6 +196,67 @@ static void read_mapped(struct reader *r)
 }
 
 /*
+ * The history, from the page and through the ioctl in turn, newest first:
+ * each entry since the start one of the two states, with changes telling
+ * which, made by a step, one change after the next older and not before it;
+ * the newest never older than the last the reader saw.
+ */
+static void read_history(struct reader *r)
+{
+	struct shared *sh = r->sh;
+	struct rtoff_change e[RTOFF_HISTORY_LEN];
+	struct rtoff_offsets o = {};
+	long n, i;
+	__u64 k;
+
+	if (r->n.reads & 1) {
+		n = get_history(r->fd, e, RTOFF_HISTORY_LEN, sizeof(e[0]));
+		if (n < 0) {
+			note_errno(r, "history ioctl, errno");
+			return;
+		}
+	} else {
+		__u64 count;
+		__u32 seq;
+
+		do {
+			seq = rtoff_read_begin(r->page);
+			count = r->page->history_count;
+			n = count < RTOFF_HISTORY_LEN ? count : RTOFF_HISTORY_LEN;
+			for (i = 0; i < n; i++)
+				e[i] = r->page->history[(count - 1 - i) % RTOFF_HISTORY_LEN];
+		} while (rtoff_read_retry(r->page, seq));
+	}
+
+	for (i = 0; i < n; i++) {
+		k = e[i].changes - sh->states[0].changes;
+		if ((__s64)k < 0)
+			break;		/* from before the stress */
+		o.realtime_ns = e[i].realtime_ns;
+		o.boottime_ns = e[i].boottime_ns;
+		o.tai_ns = e[i].tai_ns;
+		if (k > (__u64)atomic_load(&sh->steps_started))
+			note_bad(r, &r->n.bad, "history ahead of the steps:", e[i].changes);
+		else if (!same_offsets(&o, &sh->states[k & 1]))
+			note_bad(r, &r->n.bad, "torn history entry, realtime_ns", e[i].realtime_ns);
+		else if (k && e[i].cause != RTOFF_CAUSE_STEP)
+			note_bad(r, &r->n.bad, "history entry not a step, cause", e[i].cause);
+		else if (i && e[i].changes + 1 != e[i - 1].changes)
+			note_bad(r, &r->n.bad, "history entries apart, changes", e[i].changes);
+		else if (i && e[i].mono_ns > e[i - 1].mono_ns)
+			note_bad(r, &r->n.bad, "history instants go back at", e[i].changes);
+	}
+	if (!n) {
+		note_bad(r, &r->n.bad, "empty history", 0);
+		return;
+	}
+	if (e[0].changes < r->last_seq)
+		note_bad(r, &r->n.bad, "history went back to", e[0].changes);
+	r->n.changes += e[0].changes != r->last_seq;
+	r->last_seq = e[0].changes;
+}
+
+/*
  * Mark the offsets read, then wait for the next change: poll() must return
  * within WAKE_LIMIT_NS of the next step, or of being called if that step was
  * done already. Steps that follow within the limit would hide a lost wakeup;
@@ -220,7 +282,7 @@ static void wait_change(struct reader *r)
 		return;
 	}
 
-	k = o.seq - sh->states[0].seq + 1;
+	k = o.changes - sh->states[0].changes + 1;
 	if (atomic_load(&sh->done[k % RING]) == k) {
 		if (atomic_load(&sh->done_at[k % RING]) > since)
 			since = atomic_load(&sh->done_at[k % RING]);
@@ -238,8 +300,8 @@ static void wait_change(struct reader *r)
 	r->n.wakeups++;
 	if (get_offsets(r->fd, &now))
 		note_errno(r, "ioctl, errno");
-	else if (now.seq == o.seq)
-		note_bad(r, &r->n.spurious, "woken without a change, seq", o.seq);
+	else if (now.changes == o.changes)
+		note_bad(r, &r->n.spurious, "woken without a change, seq", o.changes);
 }
 
 static void *reader_main(void *arg)
@@ -251,7 +313,7 @@ static void *reader_main(void *arg)
 	CPU_SET(r->cpu, &cpus);
 	if (pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus))
 		note_errno(r, "pinning, errno");
-	r->last_seq = r->sh->states[0].seq;
+	r->last_seq = r->sh->states[0].changes;
 	r->last_value = r->sh->states[0].realtime_ns;
 
 	while (!atomic_load(&r->sh->stop)) {
@@ -267,6 +329,9 @@ static void *reader_main(void *arg)
 			break;
 		case IF_MMAP:
 			read_mapped(r);
+			break;
+		case IF_HISTORY:
+			read_history(r);
 			break;
 		default:
 			wait_change(r);
@@ -403,7 +468,7 @@ TEST_F_TIMEOUT(stress, readers_steps_and_slews, 3700)
 		*r = (struct reader){ .sh = sh, .cpu = i / IF_COUNT, .iface = i % IF_COUNT };
 		r->fd = open(RTOFF_DEV, O_RDONLY);
 		ASSERT_LE(0, r->fd);
-		if (r->iface == IF_MMAP) {
+		if (r->iface == IF_MMAP || r->iface == IF_HISTORY) {
 			r->page = map_page(r->fd);
 			ASSERT_NE(NULL, r->page);
 		}

@@ -196,6 +196,10 @@ struct timens_view {
 	struct rtoff_offsets page;
 	struct rtoff_offsets helper;
 	struct window window[3];
+	struct rtoff_change newest;	/* through the ioctl */
+	struct rtoff_change page_newest;	/* in the page */
+	struct rtoff_change at_page;	/* rtoff_at(newest), from the page */
+	struct rtoff_change at_ioctl;	/* and through the ioctl */
 };
 
 static int timens_child(int inherited_fd, int pipe_fd)
@@ -212,6 +216,15 @@ static int timens_child(int inherited_fd, int pipe_fd)
 	if (rtoff_open(&r) || !r.page || rtoff_read(&r, &view.helper))
 		return 1;
 	rtoff_read_page(r.page, &view.page);
+	if (get_history(r.fd, &view.newest, 1, sizeof(view.newest)) != 1)
+		return 1;
+	view.page_newest = r.page->history[(r.page->history_count - 1) % RTOFF_HISTORY_LEN];
+	if (rtoff_at(&r, CLOCK_MONOTONIC, view.newest.mono_ns, &view.at_page))
+		return 1;
+	munmap((void *)r.page, sysconf(_SC_PAGESIZE));
+	r.page = NULL;
+	if (rtoff_at(&r, CLOCK_MONOTONIC, view.newest.mono_ns, &view.at_ioctl))
+		return 1;
 	rtoff_close(&r);
 	offsets_window(view.window);
 	if (read_offset(inherited_fd, &view.inherited_fd) ||
@@ -256,7 +269,7 @@ TEST_F(rtoff, time_namespace)
 
 	/* No step may fall in between, or the comparison below means nothing. */
 	ASSERT_EQ(0, get_offsets(self->fd, &host_after));
-	ASSERT_EQ(host.seq, host_after.seq);
+	ASSERT_EQ(host.changes, host_after.changes);
 
 	EXPECT_EQ(host.realtime_ns - mono_shift, view.inherited_fd);
 	EXPECT_EQ(host.realtime_ns - mono_shift, view.own_fd);
@@ -264,9 +277,9 @@ TEST_F(rtoff, time_namespace)
 	EXPECT_EQ(host.boottime_ns + boot_shift - mono_shift,
 		  view.offsets.boottime_ns);
 	EXPECT_EQ(host.tai_ns - mono_shift, view.offsets.tai_ns);
-	EXPECT_EQ(host.seq, view.offsets.seq);
+	EXPECT_EQ(host.changes, view.offsets.changes);
 	/* The page holds the host's offsets, for all namespaces alike. */
-	EXPECT_EQ(host.seq, view.page.seq);
+	EXPECT_EQ(host.changes, view.page.changes);
 	EXPECT_TRUE(same_offsets(&host, &view.page));
 	/* rtoff.h corrects the page for the namespace, as documented. */
 	EXPECT_TRUE(same_offsets(&view.offsets, &view.helper));
@@ -276,6 +289,19 @@ TEST_F(rtoff, time_namespace)
 	EXPECT_GE(view.window[1].hi, view.offsets.boottime_ns);
 	EXPECT_LE(view.window[2].lo, view.offsets.tai_ns);
 	EXPECT_GE(view.window[2].hi, view.offsets.tai_ns);
+
+	/* The instants too are the namespace's; the page's the host's. */
+	EXPECT_EQ(host.since_ns + mono_shift, view.offsets.since_ns);
+	EXPECT_EQ(host.since_ns, view.page.since_ns);
+	EXPECT_EQ(host.since_ns, view.page_newest.mono_ns);
+	EXPECT_EQ(host.changes, view.page_newest.changes);
+	EXPECT_EQ(view.offsets.since_ns, view.newest.mono_ns);
+	EXPECT_EQ(view.offsets.changes, view.newest.changes);
+	EXPECT_EQ(view.offsets.realtime_ns, view.newest.realtime_ns);
+	EXPECT_EQ(view.offsets.boottime_ns, view.newest.boottime_ns);
+	EXPECT_EQ(view.offsets.tai_ns, view.newest.tai_ns);
+	EXPECT_EQ(0, memcmp(&view.newest, &view.at_page, sizeof(view.newest)));
+	EXPECT_EQ(0, memcmp(&view.newest, &view.at_ioctl, sizeof(view.newest)));
 }
 
 TEST_F(rtoff, ioctl_offsets)
@@ -283,7 +309,6 @@ TEST_F(rtoff, ioctl_offsets)
 	struct rtoff_offsets offsets, again;
 	struct window w[3];
 	int64_t text;
-	size_t i;
 
 	offsets_window(w);
 	ASSERT_EQ(0, get_offsets(self->fd, &offsets));
@@ -293,13 +318,13 @@ TEST_F(rtoff, ioctl_offsets)
 	EXPECT_GE(w[1].hi, offsets.boottime_ns);
 	EXPECT_LE(w[2].lo, offsets.tai_ns);
 	EXPECT_GE(w[2].hi, offsets.tai_ns);
-	for (i = 0; i < ARRAY_SIZE(offsets.reserved); i++)
-		EXPECT_EQ(0, offsets.reserved[i]);
+	EXPECT_EQ(sizeof(offsets), offsets.size);
+	EXPECT_EQ(0, offsets.reserved);
 
 	/* Without a step in between: same seq, same offsets, same text. */
 	ASSERT_EQ(0, read_offset(self->fd, &text));
 	ASSERT_EQ(0, get_offsets(self->fd, &again));
-	ASSERT_EQ(offsets.seq, again.seq);
+	ASSERT_EQ(offsets.changes, again.changes);
 	EXPECT_TRUE(same_offsets(&offsets, &again));
 	EXPECT_EQ(offsets.realtime_ns, text);
 }
@@ -314,6 +339,7 @@ TEST_F(rtoff, ioctl_offsets)
 TEST_F(rtoff, ioctl_fuzz)
 {
 	const long page = sysconf(_SC_PAGESIZE);
+	const long scratch_len = (_IOC_SIZEMASK + page) / page * page;
 	struct rtoff_offsets before, after, *scratch;
 	unsigned long args[5];
 	long calls = 100000, failed = 0, succeeded = 0, i;
@@ -327,12 +353,18 @@ TEST_F(rtoff, ioctl_fuzz)
 	ksft_print_msg("ioctl fuzz: RTOFF_SEED=%u, %ld calls\n", seed, calls);
 	srandom(seed);
 
-	scratch = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/*
+	 * RTOFF_IOC_GET_OFFSETS writes as much as the command's size says, up
+	 * to 16 KiB: that much scratch, then a page that cannot be written.
+	 */
+	scratch = mmap(NULL, scratch_len + page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	readonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	hole = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, scratch);
 	ASSERT_NE(MAP_FAILED, readonly);
 	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_EQ(0, mprotect((char *)scratch + scratch_len, page, PROT_NONE));
 	ASSERT_EQ(0, munmap(hole, page));
 	args[0] = 0;
 	args[1] = (unsigned long)scratch;
@@ -362,9 +394,82 @@ TEST_F(rtoff, ioctl_fuzz)
 		       failed, succeeded);
 
 	ASSERT_EQ(0, get_offsets(self->fd, &after));
-	EXPECT_EQ(before.seq, after.seq);
+	EXPECT_EQ(before.changes, after.changes);
 	EXPECT_TRUE(same_offsets(&before, &after));
-	munmap(scratch, page);
+	munmap(scratch, scratch_len + page);
+	munmap(readonly, page);
+}
+
+/*
+ * RTOFF_IOC_GET_HISTORY with random fields, reproducible like ioctl_fuzz:
+ * the entries land in a page followed by one that cannot be written, or at an
+ * address that cannot be, so nothing of this process is overwritten. Every
+ * call must succeed within its bounds or fail with EFAULT or EINVAL.
+ */
+TEST_F(rtoff, history_ioctl_fuzz)
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	const __u32 sizes[] = { 0, 1, 40, 47, 48, 49, 64, 4096, 4097, 0x7fffffff };
+	struct rtoff_offsets before, after;
+	struct rtoff_history *hist;
+	long calls = 20000, failed = 0, succeeded = 0, i;
+	unsigned long where[5];
+	unsigned int seed;
+	char *buf, *readonly;
+	const char *env;
+	__u32 count;
+	void *arg;
+	int ret;
+
+	env = getenv("RTOFF_SEED");
+	seed = env ? strtoul(env, NULL, 0) : (unsigned int)clock_ns(CLOCK_MONOTONIC);
+	ksft_print_msg("history fuzz: RTOFF_SEED=%u, %ld calls\n", seed, calls);
+	srandom(seed);
+
+	buf = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hist = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	readonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_NE(MAP_FAILED, hist);
+	ASSERT_NE(MAP_FAILED, readonly);
+	ASSERT_EQ(0, mprotect(buf + page, page, PROT_NONE));
+	where[0] = 0;
+	where[1] = (unsigned long)readonly;
+	where[2] = (unsigned long)(buf + page);		/* the page that cannot be */
+	where[3] = ~0UL << 47;				/* kernel space */
+
+	ASSERT_EQ(0, get_offsets(self->fd, &before));
+	for (i = 0; i < calls; i++) {
+		where[4] = (unsigned long)(buf + random() % page);
+		count = random() % 8 ? random() % 100 : random();
+		*hist = (struct rtoff_history){
+			.entries = where[random() % ARRAY_SIZE(where)],
+			.count = count,
+			.entry_size = sizes[random() % ARRAY_SIZE(sizes)],
+			.reserved = { random() % 16 ? 0 : random(), random() % 16 ? 0 : random() },
+		};
+		/* Now and then the argument itself is bad. */
+		arg = random() % 8 ? (void *)hist : (void *)where[random() % 4];
+		errno = 0;
+		ret = ioctl(self->fd, RTOFF_IOC_GET_HISTORY, arg);
+		if (!ret) {
+			succeeded++;
+			ASSERT_EQ((void *)hist, arg);
+			ASSERT_GE(count, hist->count);
+			ASSERT_GE(RTOFF_HISTORY_LEN, hist->count);
+			continue;
+		}
+		failed++;
+		ASSERT_TRUE(errno == EFAULT || errno == EINVAL)
+			TH_LOG("%s (seed %u, call %ld)", strerror(errno), seed, i);
+	}
+	ksft_print_msg("history fuzz: %ld failed, %ld served\n", failed, succeeded);
+
+	ASSERT_EQ(0, get_offsets(self->fd, &after));
+	EXPECT_EQ(before.changes, after.changes);
+	EXPECT_TRUE(same_offsets(&before, &after));
+	munmap(buf, 2 * page);
+	munmap(hist, page);
 	munmap(readonly, page);
 }
 
@@ -434,11 +539,11 @@ TEST_F(rtoff, mmap_page)
 	do {
 		ASSERT_EQ(0, get_offsets(self->fd, &ioctl_offsets));
 		rtoff_read_page(page, &mapped);
-	} while (mapped.seq != ioctl_offsets.seq);
+	} while (mapped.changes != ioctl_offsets.changes);
 	EXPECT_TRUE(same_offsets(&ioctl_offsets, &mapped));
-	EXPECT_EQ(0, page->reserved);
-	for (i = 0; i < (long)ARRAY_SIZE(mapped.reserved); i++)
-		EXPECT_EQ(0, mapped.reserved[i]);
+	EXPECT_EQ(sizeof(*page), page->size);
+	EXPECT_EQ(sizeof(mapped), mapped.size);
+	EXPECT_EQ(0, mapped.reserved);
 
 	/* Nothing but the documented fields: the rest of the page is zero. */
 	rest = (const unsigned char *)(page + 1);
@@ -451,7 +556,7 @@ TEST_F(rtoff, mmap_page)
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, get_offsets(self->fd, &ioctl_offsets));
 	rtoff_read_page(page, &mapped);
-	EXPECT_EQ(ioctl_offsets.seq, mapped.seq);
+	EXPECT_EQ(ioctl_offsets.changes, mapped.changes);
 	EXPECT_TRUE(same_offsets(&ioctl_offsets, &mapped));
 	munmap((void *)page, size);
 }
@@ -487,7 +592,7 @@ TEST_F(rtoff, read_implies_exec_uses_the_ioctl)
 		do {
 			if (rtoff_read(&r, &got) || get_offsets(self->fd, &ioctl_offsets))
 				_exit(14);
-		} while (got.seq != ioctl_offsets.seq);
+		} while (got.changes != ioctl_offsets.changes);
 		_exit(same_offsets(&got, &ioctl_offsets) ? 0 : 15);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));

@@ -91,6 +91,18 @@ static inline int get_offsets(int fd, struct rtoff_offsets *offsets)
 	return ioctl(fd, RTOFF_IOC_GET_OFFSETS, offsets);
 }
 
+/* The newest @count changes, newest first: how many, or -1 with errno. */
+static inline long get_history(int fd, void *entries, __u32 count, __u32 entry_size)
+{
+	struct rtoff_history hist = {
+		.entries = (__u64)(unsigned long)entries,
+		.count = count,
+		.entry_size = entry_size,
+	};
+
+	return ioctl(fd, RTOFF_IOC_GET_HISTORY, &hist) ? -1 : (long)hist.count;
+}
+
 static inline const struct rtoff_page *map_page(int fd)
 {
 	void *page = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, fd, 0);
