@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench - what reading the clocks' offsets costs, each way, measured in one
- * run; how far off the user-space sandwich of clock reads is; and how soon a
- * clock step wakes a poller of the device, beside timerfd's CANCEL_ON_SET.
+ * run; what looking up the offsets in force at an earlier instant costs, in a
+ * full history; how far off the user-space sandwich of clock reads is; and
+ * how soon a clock step wakes a poller of the device, beside timerfd's
+ * CANCEL_ON_SET.
  *
  * With --native it times only the user-space paths (the page reader over an
  * ordinary page of the same layout, and the vDSO), so that they can be run on
  * a machine without the driver; in a guest under TCG the vDSO is emulated and
- * its figures mean little.
+ * its figures mean little. The lookups always run over an ordinary page whose
+ * history is full: the device's may not be.
  */
 
 #define _GNU_SOURCE
@@ -121,6 +124,55 @@ static void op_sandwich3(void)
 	int64_t m1 = now_ns(CLOCK_MONOTONIC), real = now_ns(CLOCK_REALTIME);
 
 	sink += real - (m1 + now_ns(CLOCK_MONOTONIC)) / 2;
+}
+
+/* A page of the same layout with a full history, a change a second. */
+static struct rtoff_page ring_page;
+static struct rtoff ring = { .fd = -1, .page = &ring_page };
+static int64_t at_now, at_middle, at_oldest;
+
+static void fill_ring(void)
+{
+	__u64 count = 3 * RTOFF_HISTORY_LEN + 5, j;
+
+	ring_page.size = sizeof(ring_page);
+	ring_page.history_count = count;
+	for (j = count - RTOFF_HISTORY_LEN; j < count; j++) {
+		struct rtoff_change *e = &ring_page.history[j % RTOFF_HISTORY_LEN];
+
+		e->mono_ns = (int64_t)(j + 1) * NSEC_PER_SEC;
+		e->realtime_ns = 1700000000 * NSEC_PER_SEC + (int64_t)j * 1000;
+		e->tai_ns = e->realtime_ns + 37 * NSEC_PER_SEC;
+		e->changes = j;
+		e->cause = RTOFF_CAUSE_STEP;
+	}
+	at_oldest = (int64_t)(count - RTOFF_HISTORY_LEN + 1) * NSEC_PER_SEC;
+	at_middle = at_oldest + RTOFF_HISTORY_LEN / 2 * NSEC_PER_SEC + NSEC_PER_SEC / 2;
+	at_now = (int64_t)count * NSEC_PER_SEC + 10 * NSEC_PER_SEC;
+}
+
+static void lookup(int64_t t)
+{
+	struct rtoff_change c = {};
+
+	if (rtoff_at(&ring, CLOCK_MONOTONIC, t, &c))
+		abort();
+	sink += c.realtime_ns;
+}
+
+static void op_at_now(void)
+{
+	lookup(at_now);
+}
+
+static void op_at_middle(void)
+{
+	lookup(at_middle);
+}
+
+static void op_at_oldest(void)
+{
+	lookup(at_oldest);
 }
 
 static void op_getppid(void)
@@ -275,8 +327,11 @@ int main(int argc, char **argv)
 		{ .name = "sandwich, 3 vDSO calls", .op = op_sandwich3 },
 		{ .name = "getppid()", .op = op_getppid },
 		{ .name = "pread() 32 bytes of /dev/zero", .op = op_zero },
+		{ .name = "offsets at T: T now", .op = op_at_now },
+		{ .name = "offsets at T: middle of the history", .op = op_at_middle },
+		{ .name = "offsets at T: oldest change kept", .op = op_at_oldest },
 	};
-	enum { PAGE, IOCTL, PREAD, VDSO, SW2, SW3, GETPPID, ZERO };
+	enum { PAGE, IOCTL, PREAD, VDSO, SW2, SW3, GETPPID, ZERO, AT_NOW, AT_MIDDLE, AT_OLDEST };
 	const char *accel = "native";
 	struct stats err2, err3, ours, tfd_lat;
 	bool native = false;
@@ -314,14 +369,17 @@ int main(int argc, char **argv)
 	printf("| %-34s | %9s | %9s | ratio\n", "path", "median ns", "p99 ns");
 	printf("|%s|-----------|-----------|------\n", "------------------------------------");
 
+	fill_ring();
 	if (native) {
 		page = &ordinary_page;
-		for (i = PAGE; i <= SW3; i++) {
-			if (i == IOCTL || i == PREAD)
+		for (i = PAGE; i <= AT_OLDEST; i++) {
+			if (i == IOCTL || i == PREAD || i == GETPPID || i == ZERO)
 				continue;
 			measure(&paths[i]);
 		}
 		row(&paths[PAGE], &paths[VDSO]);
+		for (i = AT_NOW; i <= AT_OLDEST; i++)
+			row(&paths[i], &paths[PAGE]);
 		row(&paths[VDSO], NULL);
 		row(&paths[SW2], &paths[VDSO]);
 		row(&paths[SW3], &paths[VDSO]);
@@ -337,6 +395,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < (int)(sizeof(paths) / sizeof(paths[0])); i++)
 		measure(&paths[i]);
 	row(&paths[PAGE], &paths[VDSO]);
+	for (i = AT_NOW; i <= AT_OLDEST; i++)
+		row(&paths[i], &paths[PAGE]);
 	row(&paths[IOCTL], &paths[GETPPID]);
 	row(&paths[PREAD], &paths[ZERO]);
 	row(&paths[VDSO], NULL);
