@@ -88,14 +88,20 @@ DKMS_SRC = $(DESTDIR)/usr/src/$(DKMS_NAME)-$(DKMS_VERSION)
 KERNELVER ?= $(shell uname -r)
 
 .PHONY: all modules install uninstall clean test stress demo check patches bench \
-	help deb dkms-source dkms-install dkms-uninstall
+	help deb dkms-source dkms-install dkms-uninstall guest-tools
 
 all: modules rtoffset
 
 modules:
 	$(KBUILD) modules
 
-rtoffset: $(OOT)/rtoffset.c tools/testing/selftests/realtime_offset/rtoff.h \
+# rtoffset, and the helpers make test runs in its guests: page-holder for
+# lifecycle-test, convert-check for cli-test.
+GUEST_TOOLS := page-holder convert-check
+
+guest-tools: $(GUEST_TOOLS)
+
+rtoffset $(GUEST_TOOLS): %: $(OOT)/%.c tools/testing/selftests/realtime_offset/rtoff.h \
 		include/uapi/linux/realtime_offset.h
 	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
@@ -145,7 +151,7 @@ dkms-uninstall:
 
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
-	rm -rf build rtoffset
+	rm -rf build rtoffset $(GUEST_TOOLS)
 
 # Everything below boots Debian's kernels in QEMU; nothing is ever loaded
 # into the kernel of the machine that runs these targets.

@@ -350,6 +350,24 @@ build_selftest() {
 	fi
 }
 
+# build_guest_tools OUT [CC]: rtoffset and the guests' helpers (page-holder,
+# convert-check), static, by the Makefile, in a copy of the sources in OUT.
+build_guest_tools() {
+	local out=$1 cc=${2:-cc}
+
+	rm -rf "$out"
+	mkdir -p "$out"
+	# shellcheck disable=SC2086
+	(cd "$RTOFF_TOP" && cp --parents -r $RTOFF_MODULE_FILES tools/oot/page-holder.c \
+		tools/oot/convert-check.c "$out/") || return 1
+	if ! make -C "$out" -B rtoffset guest-tools CC="$cc" LDFLAGS=-static \
+		>"$out/build.log" 2>&1; then
+		cat "$out/build.log" >&2
+		return 1
+	fi
+	! grep -E 'warning:|error:' "$out/build.log" >&2
+}
+
 # --- Debian 13 (trixie) roots, for Debian's 7.x kernels ----------------------
 
 # Debian's 7.x kernels come from trixie-backports, and their kbuild tools and
