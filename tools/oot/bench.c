@@ -328,7 +328,7 @@ int main(int argc, char **argv)
 		{ .name = "getppid()", .op = op_getppid },
 		{ .name = "pread() 32 bytes of /dev/zero", .op = op_zero },
 		{ .name = "offsets at T: T now", .op = op_at_now },
-		{ .name = "offsets at T: middle of the history", .op = op_at_middle },
+		{ .name = "offsets at T: middle of the ring", .op = op_at_middle },
 		{ .name = "offsets at T: oldest change kept", .op = op_at_oldest },
 	};
 	enum { PAGE, IOCTL, PREAD, VDSO, SW2, SW3, GETPPID, ZERO, AT_NOW, AT_MIDDLE, AT_OLDEST };
