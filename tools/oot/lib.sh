@@ -63,17 +63,17 @@ need_pkgs() {
 # The files of this repository that the out-of-tree build (module and
 # rtoffset) reads.
 RTOFF_MODULE_FILES="Makefile drivers/misc/realtime_offset.c include/uapi/linux/realtime_offset.h
-	tools/oot/compat tools/oot/backport.sed tools/oot/modules-load.d tools/oot/rtoffset.c
-	tools/oot/test-modules
+	tools/oot/compat tools/oot/upstream/backport.sed tools/oot/pkg/modules-load.d tools/oot/rtoffset/rtoffset.c
+	tools/oot/guest/modules
 	tools/testing/selftests/realtime_offset/rtoff.h"
 
 # base_package TREE: the Debian source package of TREE (mainline or lts),
-# as tools/oot/base records it.
+# as tools/oot/upstream/base records it.
 base_package() {
 	local pkg
 
-	pkg=$(sed -n "s/^$1 //p" "$RTOFF_OOT/base")
-	[ -n "$pkg" ] || die "tools/oot/base names no $1 tree"
+	pkg=$(sed -n "s/^$1 //p" "$RTOFF_OOT/upstream/base")
+	[ -n "$pkg" ] || die "tools/oot/upstream/base names no $1 tree"
 	echo "$pkg"
 }
 
@@ -148,7 +148,7 @@ linux_git() {
 # patches/X.Y).
 series_dir() {
 	if [ "$1" = lts ]; then
-		echo "$RTOFF_TOP/patches/$(sed -n 's/^lts linux-source-//p' "$RTOFF_OOT/base")"
+		echo "$RTOFF_TOP/patches/$(sed -n 's/^lts linux-source-//p' "$RTOFF_OOT/upstream/base")"
 	else
 		echo "$RTOFF_TOP/patches"
 	fi
@@ -196,7 +196,7 @@ intree_prepare() {
 	key=$({
 		basename "$repo"
 		intree_image_diff "$which"
-		cat "$RTOFF_OOT"/{debug,x86_64,arm64,$sanitizer}.config "$RTOFF_OOT/build-kernel"
+		cat "$RTOFF_OOT"/kernel/{debug,x86_64,arm64,$sanitizer}.config "$RTOFF_OOT/kernel/build-kernel"
 	} | sha1sum | cut -c1-16)
 	applied=$(cat "$series"/*.patch | sha1sum | cut -d' ' -f1)
 	dir=$RTOFF_CACHE/intree/$key
@@ -238,7 +238,7 @@ intree_prepare() {
 				touch -m -d "@$time" "$f"
 		done <"$dir/times") >"$dir/am.log" 2>&1 &&
 		{ [ "$which" = lts ] ||
-			"$RTOFF_OOT/build-kernel" "$dir/linux" "$dir/obj" prepare \
+			"$RTOFF_OOT/kernel/build-kernel" "$dir/linux" "$dir/obj" prepare \
 				>"$dir/prepare.log" 2>&1; }; then
 		echo "$applied" >"$dir/.applied"
 		return 0
@@ -358,8 +358,8 @@ build_guest_tools() {
 	rm -rf "$out"
 	mkdir -p "$out"
 	# shellcheck disable=SC2086
-	(cd "$RTOFF_TOP" && cp --parents -r $RTOFF_MODULE_FILES tools/oot/page-holder.c \
-		tools/oot/convert-check.c "$out/") || return 1
+	(cd "$RTOFF_TOP" && cp --parents -r $RTOFF_MODULE_FILES tools/oot/guest/page-holder.c \
+		tools/oot/guest/convert-check.c "$out/") || return 1
 	if ! make -C "$out" -B rtoffset guest-tools CC="$cc" LDFLAGS=-static \
 		>"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2

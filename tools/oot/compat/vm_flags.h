@@ -2,7 +2,7 @@
 /*
  * For the out-of-tree build only: kernels before 6.3 write vma->vm_flags
  * directly and have no vm_flags_set() and vm_flags_clear(), which the driver
- * as tools/oot/backport.sed makes it uses. The Makefile includes this where
+ * as tools/oot/upstream/backport.sed makes it uses. The Makefile includes this where
  * the kernel's <linux/mm.h> does not declare them.
  */
 #ifndef RTOFF_COMPAT_VM_FLAGS_H
