@@ -23,11 +23,16 @@ MODULES_LOAD_DIR = $(DESTDIR)/etc/modules-load.d
 # Where install made the directory, uninstall takes it away again.
 rmdir_if_empty = [ ! -d $(1) ] || rmdir --ignore-fail-on-non-empty $(1)
 
-# DKMS: the files a module build reads, and the version, whose one source is
-# the Debian changelog (debian/ at the top of the package's source tree).
+# The files of this repository that building and installing the module and
+# rtoffset read: DKMS's source tree, the packages' and make test's copies.
+SOURCE_FILES := Makefile Kbuild drivers/misc/realtime_offset.c \
+	include/uapi/linux/realtime_offset.h tools/oot/compat \
+	tools/oot/upstream/backport.sed tools/oot/pkg/modules-load.d \
+	tools/oot/rtoffset/rtoffset.c tools/testing/selftests/realtime_offset/rtoff.h
+
+# DKMS: the version, whose one source is the Debian changelog (debian/ at
+# the top of the package's source tree).
 DKMS_NAME := realtime-offset
-DKMS_FILES := Kbuild drivers/misc/realtime_offset.c \
-	include/uapi/linux/realtime_offset.h tools/oot/compat tools/oot/upstream/backport.sed
 DKMS_CHANGELOG := $(firstword $(wildcard $(OOT)/pkg/debian/changelog debian/changelog))
 # "name (VERSION[-REVISION]) ..." on the first line; the upstream part.
 dkms_version_sed := 1s/^[^ ]* (\([^)]*\)).*/\1/p
@@ -37,7 +42,7 @@ DKMS_SRC = $(DESTDIR)/usr/src/$(DKMS_NAME)-$(DKMS_VERSION)
 KERNELVER ?= $(shell uname -r)
 
 .PHONY: all modules install uninstall clean test stress demo lint check patches \
-	bench help deb dkms-source dkms-install dkms-uninstall guest-tools
+	bench help deb dkms-source dkms-install dkms-uninstall guest-tools source-files
 
 ## Building and installing, on the machine that runs the driver:
 ##   make [KDIR=...]     realtime_offset.ko for KDIR (default: the running
@@ -49,9 +54,9 @@ modules:
 		'install linux-headers-$(shell uname -r), or give KDIR=' >&2; exit 1; }
 	$(KBUILD) modules
 
-# The helpers make test runs in its guests: page-holder for lifecycle-test,
-# convert-check for cli-test.
-GUEST_TOOLS := page-holder convert-check
+# The helpers make test and make bench run in their guests: page-holder for
+# lifecycle-test, convert-check for cli-test, and the benchmark.
+GUEST_TOOLS := page-holder convert-check rtoff-bench
 TOOL_DEPS := tools/testing/selftests/realtime_offset/rtoff.h include/uapi/linux/realtime_offset.h
 
 guest-tools: $(GUEST_TOOLS)
@@ -59,8 +64,11 @@ guest-tools: $(GUEST_TOOLS)
 rtoffset: $(OOT)/rtoffset/rtoffset.c $(TOOL_DEPS)
 	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-$(GUEST_TOOLS): %: $(OOT)/guest/%.c $(TOOL_DEPS)
+page-holder convert-check: %: $(OOT)/guest/%.c $(TOOL_DEPS)
 	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+rtoff-bench: $(OOT)/bench/bench.c $(TOOL_DEPS)
+	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
 ##   make install        modules_install and depmod, rtoffset into
 ##                       $(PREFIX)/bin; MODULES_LOAD=1 also loads the module
@@ -85,7 +93,7 @@ dkms-source:
 	@test -n "$(DKMS_VERSION)" || { echo 'no version: debian/changelog is missing' >&2; exit 1; }
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
-	cp -R --parents $(DKMS_FILES) $(DKMS_SRC)/
+	cp -R --parents $(SOURCE_FILES) $(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' $(OOT)/pkg/dkms.conf >$(DKMS_SRC)/dkms.conf
 
 ##   make dkms-install   register the module with DKMS, which builds it for
@@ -161,6 +169,9 @@ lint check:
 patches:
 	$(OOT)/upstream/make-patches mainline
 	$(OOT)/upstream/make-patches lts
+
+source-files:
+	@echo $(SOURCE_FILES)
 
 ##   make help           this text
 help:
