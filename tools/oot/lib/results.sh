@@ -30,6 +30,18 @@ expect() {
 	return "$rc"
 }
 
+# logged LOG CMD...: CMD with its output in LOG, and the end of LOG on
+# stderr when CMD fails. For expect: a redirection of expect itself would
+# take the line that records the result too.
+logged() {
+	local log=$1
+	shift
+
+	"$@" >"$log" 2>&1 && return 0
+	tail -n 30 "$log" >&2
+	return 1
+}
+
 # record_ktap WHERE FILE: one result per test line of the KTAP in FILE, those
 # of subtests (indented two spaces a level) included, and a failure for each
 # level that ends with fewer results than its plan (a test program that

@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2154 # the variables of run-tests, which sources this
+#
+# intree.sh - sourced by run-tests: our own kernels, the series applied to
+# Debian's linux-source and built with the sanitizers, and for arm64. Uses
+# run-tests's $out, $src, $selftests, $tools, $stress_only, $stress_seconds
+# and its payload functions.
+
+# intree_test SANITIZER TREE NAME: the series as a kernel developer takes
+# it: TREE's series (mainline or lts) applied with git am to the pristine
+# tree and built into a debug kernel with the driver as a module, with KASAN
+# and kmemleak (the selftests built the kernel's way too) or with KCSAN,
+# which cannot be built with KASAN.
+intree_test() {
+	local sanitizer=$1 which=$2 name=$3 where tree obj ko selftest_dir kmemleak=''
+
+	# check has recorded whether the series applies.
+	intree_prepare "$which" || return 0
+	tree=$RTOFF_INTREE/linux
+	where="$name $(kernel_version "$tree")"
+	obj=$RTOFF_INTREE/obj
+	[ "$sanitizer" = kasan ] || obj=$obj-$sanitizer
+	ko=$obj/drivers/misc/realtime_offset.ko
+	mkdir -p "$out/$name"
+
+	log "$where: building the kernel with $sanitizer (several minutes, unless cached)"
+	expect "$where" "kernel build with $sanitizer, CONFIG_REALTIME_OFFSET=m" -- \
+		logged "$out/$name/build.log" debug_kernel "$sanitizer" "$tree" "$obj" "$ko" ||
+		return 0
+
+	selftest_dir=$selftests
+	if [ "$sanitizer" = kasan ]; then
+		kmemleak=RTOFF_KMEMLEAK=1
+		selftest_dir=$obj/kselftest/realtime_offset
+		expect "$where" "selftest build in tree (TARGETS=realtime_offset)" -- \
+			logged "$out/$name/kselftest.log" kselftest_in_tree "$tree" "$obj" || return 0
+	fi
+
+	if [ -z "$stress_only" ]; then
+		tests_payload "$out/$name/payload" "$ko" "$selftest_dir"
+		boot_and_record "$where" tests "$out/$name/vm" --kernel "$obj/arch/x86/boot/bzImage" \
+			--mem 1024 --timeout 1800 --payload "$out/$name/payload" --append "$kmemleak"
+	fi
+	stress_payload "$out/$name/stress" "$ko" "$selftest_dir"
+	boot_and_record "$where" stress "$out/$name/stress-vm" --kernel "$obj/arch/x86/boot/bzImage" \
+		--mem 1024 --cpus 4 --timeout $((stress_seconds + 900)) \
+		--payload "$out/$name/stress" --append "RTOFF_STRESS_SECONDS=$stress_seconds $kmemleak"
+}
+
+# debug_kernel SANITIZER TREE OBJ KO: build-kernel, and the driver as the
+# module KO.
+debug_kernel() {
+	"$RTOFF_OOT/kernel/build-kernel" --sanitizer "$1" "$2" "$3" && [ -e "$4" ]
+}
+
+# kselftest_in_tree TREE OBJ: the selftests built the kernel's way, static.
+kselftest_in_tree() {
+	make -C "$1" O="$2" ARCH=x86_64 headers &&
+		make -C "$1/tools/testing/selftests" O="$2" TARGETS=realtime_offset LDFLAGS=-static
+}
+
+# The mainline series cross-built for arm64 with Debian's
+# gcc-aarch64-linux-gnu, the driver built in (=y), booted on QEMU's virt
+# machine under TCG: the selftests and the stress program, cross-built too.
+# virt has no suspend to RAM: the resume case skips, saying so.
+# cross_build DIR CC: the selftests and the guest's tools for arm64.
+cross_build() {
+	build_selftest "$src" "$1/selftest" "$2" && build_guest_tools "$1/tools" "$2"
+}
+
+arm64_test() {
+	local where tree obj dir=$out/arm64 cc=aarch64-linux-gnu-gcc
+
+	# The cross compiler, and the C library the static test programs link.
+	need_pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+	intree_prepare mainline || return 0
+	tree=$RTOFF_INTREE/linux
+	obj=$RTOFF_INTREE/obj-arm64
+	where="arm64 $(kernel_version "$tree")"
+	mkdir -p "$dir"
+
+	log "$where: cross-building the kernel (several minutes, unless cached)"
+	expect "$where" "kernel cross-build, CONFIG_REALTIME_OFFSET=y" -- logged "$dir/build.log" \
+		"$RTOFF_OOT/kernel/build-kernel" --arch arm64 --sanitizer none --builtin "$tree" "$obj" ||
+		return 0
+	expect "$where" "selftest, rtoffset and helpers cross-build (static, -Wall, no warnings)" -- \
+		cross_build "$dir" "$cc" || return 0
+
+	selftests_arm64=$dir/selftest/realtime_offset
+	if [ -z "$stress_only" ]; then
+		guest_payload "$dir/payload" tests "$selftests_arm64/realtime_offset_test" \
+			"$selftests_arm64/realtime_offset_step" "$dir/tools/rtoffset" \
+			"$dir/tools/convert-check" "$RTOFF_OOT/guest/cli-test"
+		boot_and_record "$where" tests "$dir/vm" --arch arm64 --kernel "$obj/arch/arm64/boot/Image" \
+			--mem 1024 --timeout 3600 --payload "$dir/payload" --append RTOFF_BUILTIN=1
+	fi
+	stress_payload "$dir/stress" builtin "$selftests_arm64"
+	boot_and_record "$where" stress "$dir/stress-vm" --arch arm64 --kernel "$obj/arch/arm64/boot/Image" \
+		--mem 1024 --cpus 4 --timeout $((stress_seconds + 1200)) --payload "$dir/stress" \
+		--append "RTOFF_STRESS_SECONDS=$stress_seconds RTOFF_BUILTIN=1"
+}
