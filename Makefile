@@ -143,8 +143,8 @@ demo:
 
 ##   make test           make lint, then every test on every kernel of the
 ##                       matrix: Debian's five, our debug kernels built from
-##                       the series, arm64, the packages (about 45 minutes,
-##                       75 the first time, which builds five kernels)
+##                       the series, arm64, the packages (about 40 minutes;
+##                       an hour the first time, which builds four kernels)
 test:
 	$(OOT)/test/run-tests
 
