@@ -121,8 +121,8 @@ dkms-uninstall:
 	$(call rmdir_if_empty,/etc/modules-load.d)
 
 ##   make deb            the Debian packages realtime-offset-dkms and rtoffset
-##                       in build/deb/, checked by lintian; installs the
-##                       build tools it lacks (root), installs no package of ours
+##                       in build/deb/, checked by lintian; installs the build
+##                       tools it lacks (root), and no package of ours
 deb:
 	$(OOT)/pkg/make-deb
 

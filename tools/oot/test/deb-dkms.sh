@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2154 # the variables of deb-test, which sources this
+# shellcheck shell=bash disable=SC2154 # deb-test's variables
 #
 # deb-dkms.sh - sourced by deb-test: make dkms-install and dkms-uninstall,
 # as a user of the repository runs them, in the root. Uses deb-test's

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2154 # the variables of deb-test, which sources this
+# shellcheck shell=bash disable=SC2154 # deb-test's variables
 #
 # deb-package.sh - sourced by deb-test: the packages installed in the root
 # with apt, the module DKMS built there booted in QEMU, and the packages

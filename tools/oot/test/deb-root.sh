@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2154 # the variables of deb-test, which sources this
+# shellcheck shell=bash disable=SC2154 # deb-test's variables
 #
 # deb-root.sh - sourced by deb-test: the disposable Debian 12 root the
 # packages are tested in, made from a tarball kept in the cache, and the

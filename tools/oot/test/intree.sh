@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2154 # the variables of run-tests, which sources this
+# shellcheck shell=bash disable=SC2154 # run-tests's variables
 #
 # intree.sh - sourced by run-tests: our own kernels, the series applied to
 # Debian's linux-source and built with the sanitizers, and for arm64. Uses
