@@ -103,10 +103,10 @@ record_ktap() {
 # record whether it finished without a splat ("WHAT: guest finished...";
 # WHAT may be empty), and each of its KTAP results.
 boot_and_record() {
-	local where=$1 name="${2:+$2: }guest finished, no kernel splat" logdir=$3 rc=0
+	local where=$1 what=$2 name="${2:+$2: }guest finished, no kernel splat" logdir=$3 rc=0
 	shift 3
 
-	log "$where: booting in QEMU${2:+: $2}"
+	log "$where: booting in QEMU${what:+: $what}"
 	"$RTOFF_OOT/vm/vm-run" --log-dir "$logdir" "$@" || rc=$?
 	case $rc in
 	0 | 1) record pass "$where" "$name" ;;
