@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=dash
 #
-# common.sh - sourced by the guest's test runners (tests, stress, packaged),
-# the kernel's ktap_helpers.sh: the steps they share, each one KTAP result.
+# common.sh - sourced by the guest's test runners (tests, stress and
+# packaged), after the kernel's ktap_helpers.sh: the steps they share, each
+# one KTAP result.
 
 # subtest NAME CMD...: CMD's own KTAP, nested two spaces in as a subtest,
 # line by line as it comes (a guest that hangs keeps what it printed), then
