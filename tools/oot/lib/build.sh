@@ -4,9 +4,11 @@
 # build.sh - part of lib.sh: Debian's kernels fetched, and the module,
 # the selftests and the tools built against them.
 
-# The files of this repository that building the module and rtoffset reads
-# (the Makefile's list), and the test modules' sources.
-RTOFF_MODULE_FILES="$(make -s --no-print-directory -C "$RTOFF_TOP" source-files) tools/oot/guest/modules"
+# module_files: the files of this repository that building the module and
+# rtoffset reads (the Makefile's list), and the test modules' sources.
+module_files() {
+	echo "$(make -s --no-print-directory -C "$RTOFF_TOP" source-files) tools/oot/guest/modules"
+}
 # fetch_kernel FLAVOUR: kernel/fetch-kernel FLAVOUR, its answer set as
 # KREL, VMLINUZ, KDIR, KCONFIG and KROOT (see fetch-kernel -h). Fails when
 # fetch-kernel does.
@@ -43,8 +45,8 @@ build_module() {
 
 	rm -rf "$out"
 	mkdir -p "$out"
-	# shellcheck disable=SC2086
-	(cd "$RTOFF_TOP" && cp --parents -r $RTOFF_MODULE_FILES "$out/") || return 1
+	# shellcheck disable=SC2046 # a list of paths
+	(cd "$RTOFF_TOP" && cp --parents -r $(module_files) "$out/") || return 1
 	if [ -n "$kroot" ]; then
 		work=$(mktemp -d "$kroot/tmp/rtoff-build.XXXXXX") &&
 			cp -a "$out/." "$work/" || return 1
@@ -137,8 +139,8 @@ build_guest_tools() {
 
 	rm -rf "$out"
 	mkdir -p "$out"
-	# shellcheck disable=SC2086
-	(cd "$RTOFF_TOP" && cp --parents -r $RTOFF_MODULE_FILES tools/oot/guest/page-holder.c \
+	# shellcheck disable=SC2046 # a list of paths
+	(cd "$RTOFF_TOP" && cp --parents -r $(module_files) tools/oot/guest/page-holder.c \
 		tools/oot/guest/convert-check.c tools/oot/bench/bench.c "$out/") || return 1
 	if ! make -C "$out" -B rtoffset guest-tools CC="$cc" LDFLAGS=-static \
 		>"$out/build.log" 2>&1; then

@@ -118,16 +118,20 @@ boot_and_record() {
 
 # guest_payload DIR RUNNER FILE...: a payload for vm-run in DIR: the guest's
 # RUNNER (tests, stress or packaged, from guest/) as run.sh, what the
-# runners source (guest/common.sh, the kernel's ktap_helpers.sh), and FILEs.
+# runners source (guest/common.sh, the kernel's ktap_helpers.sh, looked up
+# once), and FILEs.
 guest_payload() {
 	local dir=$1 runner=$2
 	shift 2
 
+	if [ -z "${RTOFF_KTAP_HELPERS:-}" ]; then
+		RTOFF_KTAP_HELPERS=$(linux_source)/tools/testing/selftests/kselftest/ktap_helpers.sh ||
+			return 1
+	fi
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp "$RTOFF_OOT/guest/$runner" "$dir/run.sh" &&
-		cp "$RTOFF_OOT/guest/common.sh" \
-			"$(linux_source)/tools/testing/selftests/kselftest/ktap_helpers.sh" "$@" "$dir/"
+		cp "$RTOFF_OOT/guest/common.sh" "$RTOFF_KTAP_HELPERS" "$@" "$dir/"
 }
 
 # summarize FILE: list skips and failures with their reasons, print the

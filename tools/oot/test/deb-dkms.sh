@@ -23,8 +23,8 @@ dkms_make_test() {
 	local src=/root/realtime_offset version
 
 	mkdir -p "$root$src"
-	# shellcheck disable=SC2086 # lists of paths
-	(cd "$RTOFF_TOP" && cp -R --parents $RTOFF_MODULE_FILES tools/oot/pkg/dkms.conf \
+	# shellcheck disable=SC2046 # a list of paths
+	(cd "$RTOFF_TOP" && cp -R --parents $(module_files) tools/oot/pkg/dkms.conf \
 		tools/oot/pkg/debian "$root$src/")
 	version=$(dpkg-parsechangelog -l "$RTOFF_OOT/pkg/debian/changelog" -S Version)
 	version=${version%-*}
