@@ -28,7 +28,8 @@ rmdir_if_empty = [ ! -d $(1) ] || rmdir --ignore-fail-on-non-empty $(1)
 SOURCE_FILES := Makefile Kbuild drivers/misc/realtime_offset.c \
 	include/uapi/linux/realtime_offset.h tools/oot/compat \
 	tools/oot/upstream/backport.sed tools/oot/pkg/modules-load.d \
-	tools/oot/rtoffset/rtoffset.c tools/testing/selftests/realtime_offset/rtoff.h
+	tools/oot/rtoffset/rtoffset.c tools/testing/selftests/realtime_offset/rtoff.h \
+	tools/oot/librtoff
 
 # DKMS: the version, whose one source is the Debian changelog (debian/ at
 # the top of the package's source tree).
@@ -42,12 +43,13 @@ DKMS_SRC = $(DESTDIR)/usr/src/$(DKMS_NAME)-$(DKMS_VERSION)
 KERNELVER ?= $(shell uname -r)
 
 .PHONY: all modules install uninstall clean test stress demo lint check patches \
-	bench help deb dkms-source dkms-install dkms-uninstall guest-tools source-files
+	bench help deb dkms-source dkms-install dkms-uninstall guest-tools source-files \
+	lib install-lib uninstall-lib
 
 ## Building and installing, on the machine that runs the driver:
 ##   make [KDIR=...]     realtime_offset.ko for KDIR (default: the running
 ##                       kernel's headers) and the rtoffset command
-all: modules rtoffset
+all: modules rtoffset lib
 
 modules:
 	@test -e $(KDIR)/Makefile || { echo 'no kernel headers in $(KDIR):' \
@@ -61,8 +63,37 @@ TOOL_DEPS := tools/testing/selftests/realtime_offset/rtoff.h include/uapi/linux/
 
 guest-tools: $(GUEST_TOOLS)
 
-rtoffset: $(OOT)/rtoffset/rtoffset.c $(TOOL_DEPS)
-	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+# librtoff: a shared library and a static archive, with rtoffset.h, the
+# header rtoff.h it is built on, rtoff.pc and its man pages. rtoffset links
+# the archive.
+LIB := $(OOT)/librtoff
+LIB_SONAME := librtoff.so.1
+LIB_CFLAGS = $(RTOFFSET_CFLAGS) -I$(LIB) -fvisibility=hidden
+LIB_DEPS := $(LIB)/librtoff.c $(LIB)/rtoffset.h $(TOOL_DEPS)
+LIB_MAN := $(wildcard $(LIB)/man/*.3)
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+
+lib: $(LIB_SONAME) librtoff.so librtoff.a rtoff.pc
+
+$(LIB_SONAME): $(LIB_DEPS) $(LIB)/librtoff.map
+	$(CC) $(LIB_CFLAGS) -fPIC $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -shared \
+		-Wl,-soname,$@ -Wl,--version-script=$(LIB)/librtoff.map -o $@ $<
+
+librtoff.so: $(LIB_SONAME)
+	ln -sf $< $@
+
+librtoff.a: $(LIB_DEPS)
+	$(CC) $(LIB_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o librtoff.o $<
+	$(AR) rcs $@ librtoff.o
+
+rtoff.pc: $(LIB)/rtoff.pc.in $(DKMS_CHANGELOG)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(DKMS_VERSION)|' $< >$@
+
+rtoffset: $(OOT)/rtoffset/rtoffset.c librtoff.a $(LIB)/rtoffset.h $(TOOL_DEPS)
+	$(CC) $(RTOFFSET_CFLAGS) -I$(LIB) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< librtoff.a
 
 page-holder convert-check: %: $(OOT)/guest/%.c $(TOOL_DEPS)
 	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -127,9 +158,32 @@ deb:
 	$(OOT)/pkg/make-deb
 
 ##   make clean          remove what the targets above built
+##   make install-lib    librtoff, its headers (in $(INCLUDEDIR)/rtoffset),
+##                       rtoff.pc and man pages; LIBDIR=... for another
+##                       directory than $(PREFIX)/lib; make uninstall-lib
+install-lib: lib
+	install -D -m 0644 $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/librtoff.so
+	install -m 0644 librtoff.a $(DESTDIR)$(LIBDIR)/librtoff.a
+	install -D -m 0644 rtoff.pc $(DESTDIR)$(LIBDIR)/pkgconfig/rtoff.pc
+	install -D -m 0644 $(LIB)/rtoffset.h $(DESTDIR)$(INCLUDEDIR)/rtoffset/rtoffset.h
+	install -m 0644 tools/testing/selftests/realtime_offset/rtoff.h \
+		$(DESTDIR)$(INCLUDEDIR)/rtoffset/rtoff.h
+	install -D -m 0644 include/uapi/linux/realtime_offset.h \
+		$(DESTDIR)$(INCLUDEDIR)/rtoffset/linux/realtime_offset.h
+	install -d $(DESTDIR)$(MANDIR)/man3
+	install -m 0644 $(LIB_MAN) $(DESTDIR)$(MANDIR)/man3/
+	$(if $(DESTDIR),,ldconfig)
+
+uninstall-lib:
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(LIB_SONAME) librtoff.so librtoff.a pkgconfig/rtoff.pc)
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/rtoffset
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(LIB_MAN)))
+	$(if $(DESTDIR),,ldconfig)
+
 clean:
 	$(if $(wildcard $(KDIR)/Makefile),$(KBUILD) clean)
-	rm -rf build rtoffset $(GUEST_TOOLS)
+	rm -rf build rtoffset $(GUEST_TOOLS) $(LIB_SONAME) librtoff.so librtoff.a librtoff.o rtoff.pc
 
 ##
 ## Developing (these boot kernels in QEMU; nothing is ever loaded into the

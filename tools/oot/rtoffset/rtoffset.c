@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "rtoff.h"
+#include "rtoffset.h"
 
 #define NSEC_PER_SEC	1000000000LL
 
@@ -37,7 +37,7 @@ static const char usage[] =
 	"\n"
 	"Prints the offsets of CLOCK_REALTIME, CLOCK_BOOTTIME and CLOCK_TAI from\n"
 	"CLOCK_MONOTONIC in nanoseconds, their change counter and what else\n"
-	RTOFF_PATH " tells, or converts timestamps with the offsets in force\n"
+	"/dev/realtime_offset tells, or converts timestamps with the offsets in force\n"
 	"when each was taken (from its history of the last changes).\n"
 	"\n"
 	"  --json           print JSON instead of name-value lines\n"
@@ -86,7 +86,7 @@ static int device_error(void)
 		fprintf(stderr, "realtime_offset module not loaded: try sudo modprobe realtime_offset\n");
 		return EXIT_NO_DEVICE;
 	}
-	fprintf(stderr, "rtoffset: cannot read %s: %s\n", RTOFF_PATH, strerror(errno));
+	fprintf(stderr, "rtoffset: cannot read /dev/realtime_offset: %s\n", strerror(errno));
 	return EXIT_DEVICE;
 }
 
@@ -152,12 +152,12 @@ static const char *cause_name(__u32 cause)
 	return len ? text : "none";
 }
 
-static int print_history(const struct rtoff *r, bool json)
+static int print_history(const struct rtoffset *r, bool json)
 {
 	struct rtoff_change e[RTOFF_HISTORY_LEN];
 	long n, i;
 
-	n = rtoff_history(r, e, RTOFF_HISTORY_LEN);
+	n = rtoffset_history(r, e, RTOFF_HISTORY_LEN);
 	if (n < 0)
 		return device_error();
 	if (json)
@@ -236,58 +236,27 @@ static int parse_stamp(const char *text, size_t len, int64_t *ns, int *decimals)
 }
 
 struct converter {
-	struct rtoff r;
-	clockid_t from;
-	bool tai;
+	struct rtoffset *r;
+	clockid_t from, to;
 };
 
 /*
  * Write the time of stamp @t into @buf: ISO 8601 with @decimals digits after
  * the point, UTC with 'Z' (a second inserted by a leap second as :60) or TAI.
  * 0, or -1 with errno: ENODATA or ERANGE for a stamp older than the history
- * (see rtoff_at()), EOVERFLOW for one no calendar holds.
+ * (see rtoffset_at()), EOVERFLOW for one no calendar holds.
  */
 static int convert(const struct converter *c, int64_t t, int decimals, char *buf, size_t size)
 {
-	int64_t mono, out, sec, nsec, div = 1;
-	struct rtoff_change e;
-	struct tm tm;
-	time_t tt;
-	bool leap;
-	int i;
+	unsigned int flags;
+	int64_t ns;
 
-	if (rtoff_at(&c->r, c->from, t, &e))
+	if (rtoffset_convert(c->r, c->from, t, c->to, &ns, &flags))
 		return -1;
-	/* As RTOFF_TAI_SET: TAI has been 10 s or more ahead of UTC since 1972. */
-	if (c->tai)
-		warn_tai(e.tai_ns - e.realtime_ns >= 10 * NSEC_PER_SEC);
-	mono = t;
-	if ((c->from == CLOCK_BOOTTIME && __builtin_sub_overflow(t, e.boottime_ns, &mono)) ||
-	    __builtin_add_overflow(mono, c->tai ? e.tai_ns : e.realtime_ns, &out)) {
-		errno = EOVERFLOW;
+	if (c->to == CLOCK_TAI)
+		warn_tai(!(flags & RTOFFSET_TAI_UNSET));
+	if (rtoffset_format(ns, c->to, flags & RTOFFSET_IN_LEAP, decimals, buf, size) < 0)
 		return -1;
-	}
-	/* The second after an insertion is 23:59:60, shown as 23:59:59 again. */
-	leap = !c->tai && e.cause & RTOFF_CAUSE_LEAP_INSERT && mono - e.mono_ns < NSEC_PER_SEC;
-
-	sec = out / NSEC_PER_SEC;
-	nsec = out % NSEC_PER_SEC;
-	if (nsec < 0) {
-		sec--;
-		nsec += NSEC_PER_SEC;
-	}
-	tt = sec;
-	if (!gmtime_r(&tt, &tm)) {
-		errno = EOVERFLOW;
-		return -1;
-	}
-	if (leap)
-		tm.tm_sec = 60;
-	for (i = decimals; i < 9; i++)
-		div *= 10;
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%0*" PRId64 "%s",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		 tm.tm_sec, decimals ? "." : "", decimals, nsec / div, c->tai ? " TAI" : "Z");
 	return 0;
 }
 
@@ -463,20 +432,17 @@ static int filter(const struct converter *c, const struct options *opt)
 	return ret;
 }
 
-static int watch(struct rtoff *r, bool json, bool host)
+static int watch(const struct rtoffset *r, bool json)
 {
-	struct pollfd pfd = { .fd = r->fd, .events = POLLIN | POLLPRI };
+	struct pollfd pfd = { .fd = rtoffset_fd(r), .events = POLLIN | POLLPRI };
 	struct rtoff_offsets o;
 	__u64 printed = 0;
 	bool first = true;
 
 	for (;;) {
-		/* The ioctl marks the offsets seen: poll waits for the next change. */
-		if (ioctl(r->fd, RTOFF_IOC_GET_OFFSETS, &o))
+		/* Marks the offsets seen: poll waits for the next change. */
+		if (rtoffset_collect(r, &o))
 			return device_error();
-		/* The host's from the page, which may have moved on since. */
-		if (host)
-			rtoff_read(r, &o);
 		if (!first && o.changes == printed)
 			goto wait;
 		first = false;
@@ -570,7 +536,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 
 int main(int argc, char **argv)
 {
-	struct converter c = {};
+	struct converter c = { .to = CLOCK_REALTIME };
 	struct rtoff_offsets o;
 	struct options opt;
 	int i, ret = 0;
@@ -580,25 +546,23 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (rtoff_open(&c.r))
-		return device_error();
-	if (opt.host) {
-		/* The page is the host's: read it as it is. */
-		if (!c.r.page) {
-			fprintf(stderr, "rtoffset: --host needs the device's page, which cannot be "
-				"mapped here\n");
-			return EXIT_DEVICE;
-		}
-		memset(&c.r.delta, 0, sizeof(c.r.delta));
+	c.r = rtoffset_open(opt.host ? RTOFFSET_HOST : 0);
+	if (!c.r) {
+		if (errno != EOPNOTSUPP)
+			return device_error();
+		fprintf(stderr, "rtoffset: --host needs the device's page, which cannot be "
+			"mapped here\n");
+		return EXIT_DEVICE;
 	}
 	c.from = opt.from;
-	c.tai = opt.tai;
+	if (opt.tai)
+		c.to = CLOCK_TAI;
 
 	if (opt.watch)
-		return watch(&c.r, opt.json, opt.host);
+		return watch(c.r, opt.json);
 	if (opt.history)
-		return print_history(&c.r, opt.json);
-	if (rtoff_read(&c.r, &o))
+		return print_history(c.r, opt.json);
+	if (rtoffset_offsets(c.r, &o))
 		return device_error();
 
 	if (opt.format)
@@ -612,6 +576,6 @@ int main(int argc, char **argv)
 		return ret;
 	}
 	print_offsets(&o, opt.json, false);
-	rtoff_close(&c.r);
+	rtoffset_close(c.r);
 	return 0;
 }
