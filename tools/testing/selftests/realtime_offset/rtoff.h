@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
 /*
  * rtoff.h - read the offsets of /dev/realtime_offset from user space, without
  * a system call where the device can be mapped, and look up the offsets that
