@@ -57,8 +57,11 @@ modules:
 	$(KBUILD) modules
 
 # The helpers make test and make bench run in their guests: page-holder for
-# lifecycle-test, convert-check for cli-test, and the benchmark.
-GUEST_TOOLS := page-holder convert-check rtoff-bench
+# lifecycle-test, convert-check for cli-test, librtoff's test (with the
+# kselftest harness of a kernel tree's tools/testing/selftests, KSELFTEST=)
+# and the benchmark.
+GUEST_TOOLS := page-holder convert-check librtoff-test rtoff-bench
+KSELFTEST ?= /usr/src/linux/tools/testing/selftests
 TOOL_DEPS := tools/testing/selftests/realtime_offset/rtoff.h include/uapi/linux/realtime_offset.h
 
 guest-tools: $(GUEST_TOOLS)
@@ -97,6 +100,10 @@ rtoffset: $(OOT)/rtoffset/rtoffset.c librtoff.a $(LIB)/rtoffset.h $(TOOL_DEPS)
 
 page-holder convert-check: %: $(OOT)/guest/%.c $(TOOL_DEPS)
 	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+librtoff-test: $(OOT)/guest/librtoff-test.c librtoff.a $(LIB)/rtoffset.h
+	$(CC) $(RTOFFSET_CFLAGS) -I$(LIB) -I$(KSELFTEST) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< librtoff.a
 
 rtoff-bench: $(OOT)/bench/bench.c $(TOOL_DEPS)
 	$(CC) $(RTOFFSET_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread

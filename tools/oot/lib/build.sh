@@ -132,18 +132,22 @@ build_selftest() {
 }
 
 # build_guest_tools OUT [CC]: rtoffset and the guests' helpers (page-holder,
-# convert-check, rtoff-bench), static, by the Makefile, in a copy of the
-# sources in OUT.
+# convert-check, librtoff-test, rtoff-bench), static, by the Makefile, in a
+# copy of the sources in OUT (a cross compiler's ar for its archive).
 build_guest_tools() {
-	local out=$1 cc=${2:-cc}
+	local out=$1 cc=${2:-cc} ar=ar
 
 	rm -rf "$out"
 	mkdir -p "$out"
 	# shellcheck disable=SC2046 # a list of paths
 	(cd "$RTOFF_TOP" && cp --parents -r $(module_files) tools/oot/guest/page-holder.c \
-		tools/oot/guest/convert-check.c tools/oot/bench/bench.c "$out/") || return 1
-	if ! make -C "$out" -B rtoffset guest-tools CC="$cc" LDFLAGS=-static \
-		>"$out/build.log" 2>&1; then
+		tools/oot/guest/convert-check.c tools/oot/guest/librtoff-test.c \
+		tools/oot/bench/bench.c "$out/") || return 1
+	case $cc in
+	*-gcc) ar=${cc%gcc}ar ;;
+	esac
+	if ! make -C "$out" -B rtoffset guest-tools CC="$cc" AR="$ar" LDFLAGS=-static \
+		KSELFTEST="$(linux_source)/tools/testing/selftests" >"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
 		return 1
 	fi

@@ -182,10 +182,12 @@ RTOFFSET_API int rtoffset_format(int64_t ns, clockid_t clock, unsigned int flags
 		tm.tm_sec = 60;
 	for (i = decimals; i < 9; i++)
 		div *= 10;
-	len = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%0*" PRId64 "%s",
-		       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		       tm.tm_sec, decimals ? "." : "", (int)decimals, nsec / div,
-		       clock == CLOCK_TAI ? " TAI" : "Z");
+	len = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (decimals && len >= 0 && (size_t)len < size)
+		len += snprintf(buf + len, size - len, ".%0*" PRId64, (int)decimals, nsec / div);
+	if (len >= 0 && (size_t)len < size)
+		len += snprintf(buf + len, size - len, "%s", clock == CLOCK_TAI ? " TAI" : "Z");
 	if (len < 0 || (size_t)len >= size)
 		return fail(ERANGE);
 	return len;

@@ -28,57 +28,100 @@ packaged_files() {
 purged() {
 	listing "$out/purged.list"
 	same_root "$out/before.list" "$out/purged.list" purge &&
-		! in_root dpkg-query -W realtime-offset-dkms rtoffset >/dev/null 2>&1 &&
+		! in_root dpkg-query -W realtime-offset-dkms rtoffset librtoff1 librtoff-dev \
+			python3-rtoffset >/dev/null 2>&1 &&
 		[ -z "$(find "$root/var/lib/dpkg/info" -name 'realtime-offset-dkms[.:]*' \
-			-o -name 'rtoffset[.:]*')" ]
+			-o -name 'rtoffset[.:]*' -o -name 'librtoff*' -o -name 'python3-rtoffset[.:]*')" ]
+}
+
+# librtoff_test_in_root: librtoff-test built in the root as a user of the
+# installed librtoff-dev builds a program: with pkg-config, linked to the
+# shared library (the kselftest harness comes from the kernel's source).
+librtoff_test_in_root() {
+	local src
+
+	src=$(linux_source)/tools/testing/selftests
+	mkdir -p "$root/tmp/librtoff-test"
+	cp "$RTOFF_OOT/guest/librtoff-test.c" "$src/kselftest_harness.h" "$src/kselftest.h" \
+		"$root/tmp/librtoff-test/"
+	in_root sh -c 'cd /tmp/librtoff-test && cc -O2 -Wall -Wextra -o librtoff-test \
+		librtoff-test.c $(pkg-config --cflags --libs rtoff)' >"$out/librtoff-test.log" 2>&1 &&
+		in_root ldd /tmp/librtoff-test/librtoff-test | grep -q 'librtoff\.so\.1 =>' ||
+		{ cat "$out/librtoff-test.log" >&2; return 1; }
+}
+
+# sysroot_copy SYS PATH...: PATHs of the root into SYS, with the C libraries
+# that the programs and shared objects among them link.
+sysroot_copy() {
+	local sys=$1 path lib real
+	shift
+
+	for path in "$@"; do
+		mkdir -p "$sys${path%/*}"
+		cp -a "$root$path" "$sys${path%/*}/"
+		case $path in
+		*.so | *.so.*) ;;
+		*) [ -f "$root$path" ] && [ -x "$root$path" ] || continue ;;
+		esac
+		for lib in $(in_root ldd "$path" 2>/dev/null | grep -o '/[^ ]*'); do
+			real=$(in_root readlink -f "$lib")
+			mkdir -p "$sys${lib%/*}"
+			cp "$root$real" "$sys$lib"
+		done
+	done
 }
 
 # guest_test: guest/packaged with what the install put in the root: the
 # module where DKMS put it with modules.dep, the modules-load.d entry, the
-# packaged rtoffset with the C library it links.
+# packaged rtoffset, librtoff and the Python module with Python itself, and
+# librtoff-test built in the root.
 guest_test() {
-	local payload=$out/payload sys lib real
+	local payload=$out/payload sys pyver
 
 	build_guest_tools "$out/tools" &&
 		guest_payload "$payload" packaged "$selftest" "$RTOFF_OOT/guest/cli-test" \
-			"$out/tools/convert-check" || return 1
+			"$RTOFF_OOT/guest/python-test" "$out/tools/convert-check" \
+			"$root/tmp/librtoff-test/librtoff-test" || return 1
 	sys=$payload/sysroot
-	mkdir -p "$sys/lib/modules/$KREL/updates/dkms" "$sys/usr/bin" "$sys/usr/lib"
-	cp "$root/lib/modules/$KREL/updates/dkms/"realtime_offset.ko* \
-		"$sys/lib/modules/$KREL/updates/dkms/"
-	cp "$root/lib/modules/$KREL/modules.dep" "$sys/lib/modules/$KREL/"
-	cp -R "$root/usr/lib/modules-load.d" "$sys/usr/lib/"
-	cp "$root/usr/bin/rtoffset" "$sys/usr/bin/"
-	for lib in $(in_root ldd /usr/bin/rtoffset | grep -o '/[^ ]*'); do
-		real=$(in_root readlink -f "$lib")
-		mkdir -p "$sys${lib%/*}"
-		cp "$root$real" "$sys$lib"
-	done
-	boot_and_record "$where" "" "$out/vm" --kernel "$VMLINUZ" --payload "$payload"
+	pyver=$(in_root readlink -f /usr/bin/python3)
+	sysroot_copy "$sys" "/lib/modules/$KREL/updates/dkms" "/lib/modules/$KREL/modules.dep" \
+		/usr/lib/modules-load.d /usr/bin/rtoffset /tmp/librtoff-test/librtoff-test \
+		/usr/bin/python3 "$pyver" "/usr/lib/${pyver##*/}" /usr/lib/python3/dist-packages/rtoffset.py \
+		"$(in_root sh -c 'echo /usr/lib/*/librtoff.so.1')" \
+		"$(in_root sh -c "echo /usr/lib/${pyver##*/}/lib-dynload/_ctypes.*.so")"
+	boot_and_record "$where" "" "$out/vm" --kernel "$VMLINUZ" --payload "$payload" --mem 512
 }
 
 # package_test: install, guest, purge.
 package_test() {
-	local version d p
+	local version arch debs_in_root=() p
 
 	version=$(dpkg-parsechangelog -l "$RTOFF_OOT/pkg/debian/changelog" -S Version)
-	d=realtime-offset-dkms_${version}_all.deb
-	p=rtoffset_${version}_$(dpkg --print-architecture).deb
-	cp "$debs/$d" "$debs/$p" "$root/tmp/"
-	expect "$where" "apt installs realtime-offset-dkms and rtoffset" -- \
-		apt_in_root "$out/install.log" install -y -q "/tmp/$d" "/tmp/$p" || return 0
+	arch=$(dpkg --print-architecture)
+	for p in realtime-offset-dkms_${version}_all rtoffset_${version}_$arch \
+		librtoff1_${version}_$arch librtoff-dev_${version}_$arch \
+		python3-rtoffset_${version}_all; do
+		cp "$debs/$p.deb" "$root/tmp/"
+		debs_in_root+=("/tmp/$p.deb")
+	done
+	expect "$where" "apt installs the five packages" -- \
+		apt_in_root "$out/install.log" install -y -q "${debs_in_root[@]}" || return 0
 	expect "$where" "DKMS builds and installs the module for $KREL on install" -- \
 		dkms_installed "$version" || return 0
 	expect "$where" "the package installs the modules-load.d entry and rtoffset" -- \
 		packaged_files || true
 
+	expect "$where" "a program built with pkg-config --cflags --libs rtoff" -- \
+		librtoff_test_in_root || true
 	if [ -n "$selftest" ]; then
 		guest_test
 	else
 		record fail "$where" "selftest build (static)"
 	fi
 
-	expect "$where" "apt purges realtime-offset-dkms and rtoffset" -- \
-		apt_in_root "$out/purge.log" purge -y -q realtime-offset-dkms rtoffset || true
+	rm -rf "$root/tmp/librtoff-test"
+	expect "$where" "apt purges the five packages" -- \
+		apt_in_root "$out/purge.log" purge -y -q realtime-offset-dkms rtoffset \
+		librtoff1 librtoff-dev python3-rtoffset || true
 	expect "$where" "purge leaves nothing behind (files, DKMS tree, dpkg)" -- purged || true
 }

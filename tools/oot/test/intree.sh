@@ -90,7 +90,7 @@ arm64_test() {
 	if [ -z "$stress_only" ]; then
 		guest_payload "$dir/payload" tests "$selftests_arm64/realtime_offset_test" \
 			"$selftests_arm64/realtime_offset_step" "$dir/tools/rtoffset" \
-			"$dir/tools/convert-check" "$RTOFF_OOT/guest/cli-test"
+			"$dir/tools/convert-check" "$dir/tools/librtoff-test" "$RTOFF_OOT/guest/cli-test"
 		boot_and_record "$where" tests "$dir/vm" --arch arm64 --kernel "$obj/arch/arm64/boot/Image" \
 			--mem 1024 --timeout 3600 --payload "$dir/payload" --append RTOFF_BUILTIN=1
 	fi
