@@ -78,18 +78,18 @@ prepare_root() {
 # listing FILE: every path of the root with its type, mode, owner, link
 # target and, for files, content, leaving out the records that any apt run
 # rewrites (logs, apt's caches and lists, dpkg's database: the packages'
-# entries there are checked apart) and the mounts.
+# entries there are checked apart), ldconfig's cache, which the install of
+# any shared library starts, and the mounts.
 listing() {
+	local skip=(\( -path ./proc -o -path ./dev -o -path ./sys -o -path ./run -o -path ./tmp
+		-o -path ./var/log -o -path ./var/cache/apt -o -path ./var/cache/debconf
+		-o -path ./var/cache/ldconfig -o -path ./var/lib/apt -o -path ./var/lib/dpkg \)
+		-prune -o)
+
 	(
 		cd "$root" || exit 1
-		find . -xdev \( -path ./proc -o -path ./dev -o -path ./sys -o -path ./run \
-			-o -path ./tmp -o -path ./var/log -o -path ./var/cache/apt \
-			-o -path ./var/cache/debconf -o -path ./var/lib/apt \
-			-o -path ./var/lib/dpkg \) -prune -o -printf '%p %y %m %u:%g %l\n'
-		find . -xdev \( -path ./proc -o -path ./dev -o -path ./sys -o -path ./run \
-			-o -path ./tmp -o -path ./var/log -o -path ./var/cache/apt \
-			-o -path ./var/cache/debconf -o -path ./var/lib/apt \
-			-o -path ./var/lib/dpkg \) -prune -o -type f -print0 |
+		find . -xdev "${skip[@]}" -printf '%p %y %m %u:%g %l\n'
+		find . -xdev "${skip[@]}" -type f -print0 |
 			xargs -0 -r md5sum | sed 's/^\([0-9a-f]*\)  \(.*\)$/\2 md5 \1/'
 	) | LC_ALL=C sort >"$1"
 }
