@@ -206,6 +206,9 @@ static int rtoff_offsets_changed(struct notifier_block *nb,
 	WRITE_ONCE(entry->changes, cur->changes);
 	WRITE_ONCE(entry->cause, cause);
 	WRITE_ONCE(rtoff_page->history_count, count + 1);
+	/* Kept for good: the ring overwrites the load's entry in time. */
+	if (action == CLOCK_OFFSETS_INIT)
+		rtoff_page->load = *entry;
 	rtoff_write_end();
 
 	irq_work_queue(&rtoff_wake_work);

@@ -115,6 +115,11 @@ struct rtoff_change {
  *	before it, down to the oldest still there, precede it in the ring
  * @history: the last %RTOFF_HISTORY_LEN changes of the offsets, oldest
  *	overwritten first
+ * @load: the history's first entry, %RTOFF_CAUSE_LOAD, kept after the ring
+ *	has overwritten it: the CLOCK_MONOTONIC instant at which the driver
+ *	loaded, and the offsets and @changes then. @offsets' @changes has
+ *	grown by @history_count - 1 since. It does not change until the driver
+ *	is loaded again.
  *
  * The kernel updates the page whenever an offset changes, at once, from the
  * timekeeper's update. A consistent copy of any part of it is read like
@@ -151,6 +156,7 @@ struct rtoff_page {
 	struct rtoff_offsets offsets;
 	__u64 history_count;
 	struct rtoff_change history[RTOFF_HISTORY_LEN];
+	struct rtoff_change load;
 };
 
 /**

@@ -581,6 +581,17 @@ TEST_F(rtoff_step, history_keeps_the_newest_changes)
 	EXPECT_EQ(ERANGE, errno);
 	EXPECT_EQ(-1, rtoff_at(&r, CLOCK_REALTIME, e[0].mono_ns, &got));
 	EXPECT_EQ(EINVAL, errno);
+
+	/* The load is gone from the ring, and kept in the page. */
+	ASSERT_NE(NULL, r.page);
+	ASSERT_EQ(0, rtoff_load(&r, &got));
+	EXPECT_EQ(RTOFF_CAUSE_LOAD, got.cause);
+	EXPECT_EQ(after.changes - (r.page->history_count - 1), got.changes);
+	EXPECT_GT(e[RTOFF_HISTORY_LEN - 1].mono_ns, got.mono_ns);
+	munmap((void *)r.page, sysconf(_SC_PAGESIZE));
+	r.page = NULL;
+	EXPECT_EQ(-1, rtoff_load(&r, &got));
+	EXPECT_EQ(ENODATA, errno);
 	rtoff_close(&r);
 }
 

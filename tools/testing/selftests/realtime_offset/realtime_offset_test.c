@@ -562,6 +562,53 @@ TEST_F(rtoff, mmap_page)
 }
 
 /*
+ * The page keeps the driver's load apart from the ring, which overwrites it
+ * after RTOFF_HISTORY_LEN changes: the origin of a count since the load.
+ */
+TEST_F(rtoff, load_kept_in_the_page)
+{
+	struct rtoff_change load, first, got;
+	struct rtoff_offsets o;
+	struct rtoff r;
+	__u64 count;
+	__u32 seq;
+	int ret;
+
+	ASSERT_EQ(0, rtoff_open(&r));
+	ASSERT_NE(NULL, r.page);
+	do {
+		seq = rtoff_read_begin(r.page);
+		o = r.page->offsets;
+		count = r.page->history_count;
+		first = r.page->history[0];
+		load = r.page->load;
+	} while (rtoff_read_retry(r.page, seq));
+	EXPECT_EQ(RTOFF_CAUSE_LOAD, load.cause);
+	EXPECT_EQ(0, load.reserved);
+	EXPECT_EQ(o.changes - (count - 1), load.changes);
+	EXPECT_LE(load.mono_ns, o.since_ns);
+	EXPECT_GE(clock_ns(CLOCK_MONOTONIC), load.mono_ns);
+	if (count <= RTOFF_HISTORY_LEN)
+		EXPECT_EQ(0, memcmp(&first, &load, sizeof(load)));
+
+	/* rtoff_load() from the page, then through the ioctl's history. */
+	ASSERT_EQ(0, rtoff_load(&r, &got));
+	EXPECT_EQ(0, memcmp(&load, &got, sizeof(load)));
+	munmap((void *)r.page, sysconf(_SC_PAGESIZE));
+	r.page = NULL;
+	memset(&got, 0, sizeof(got));
+	ret = rtoff_load(&r, &got);
+	if (count <= RTOFF_HISTORY_LEN) {
+		EXPECT_EQ(0, ret);
+		EXPECT_EQ(0, memcmp(&load, &got, sizeof(load)));
+	} else {
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(ENODATA, errno);
+	}
+	rtoff_close(&r);
+}
+
+/*
  * A task with the READ_IMPLIES_EXEC personality asks for PROT_EXEC with every
  * PROT_READ mapping, which the device refuses: rtoff.h reads such a task's
  * offsets through the ioctl instead.

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/realtime_offset.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -123,6 +124,15 @@ static inline int rtoff_read(const struct rtoff *r, struct rtoff_offsets *o)
 	return 0;
 }
 
+/* An entry of the page's history as this task sees it. */
+static inline void rtoff_change_from_page(const struct rtoff *r, struct rtoff_change *c)
+{
+	c->mono_ns += r->delta.since_ns;
+	c->realtime_ns += r->delta.realtime_ns;
+	c->boottime_ns += r->delta.boottime_ns;
+	c->tai_ns += r->delta.tai_ns;
+}
+
 /*
  * The newest @n changes at most, newest first, as this task sees them: how
  * many, or -1 with errno.
@@ -150,13 +160,42 @@ static inline long rtoff_history(const struct rtoff *r, struct rtoff_change *e,
 		for (i = 0; i < got; i++)
 			e[i] = r->page->history[(count - 1 - i) % RTOFF_HISTORY_LEN];
 	} while (rtoff_read_retry(r->page, seq));
-	for (i = 0; i < got; i++) {
-		e[i].mono_ns += r->delta.since_ns;
-		e[i].realtime_ns += r->delta.realtime_ns;
-		e[i].boottime_ns += r->delta.boottime_ns;
-		e[i].tai_ns += r->delta.tai_ns;
-	}
+	for (i = 0; i < got; i++)
+		rtoff_change_from_page(r, &e[i]);
 	return got;
+}
+
+/*
+ * The driver's load, the history's first entry (RTOFF_CAUSE_LOAD), as this
+ * task sees it: from the page, which keeps it, or through the ioctl while the
+ * history still holds it. 0, or -1 with errno: ENODATA when the page cannot
+ * be mapped and RTOFF_HISTORY_LEN changes have overwritten the entry, or an
+ * errno of the ioctl.
+ */
+static inline int rtoff_load(const struct rtoff *r, struct rtoff_change *load)
+{
+	struct rtoff_change ring[RTOFF_HISTORY_LEN];
+	long n;
+	__u32 seq;
+
+	/* A driver older than the page's @load has it only in the ring. */
+	if (!r->page || r->page->size < offsetof(struct rtoff_page, load) + sizeof(*load)) {
+		n = rtoff_history(r, ring, RTOFF_HISTORY_LEN);
+		if (n < 0)
+			return -1;
+		if (!n || !(ring[n - 1].cause & RTOFF_CAUSE_LOAD)) {
+			errno = ENODATA;
+			return -1;
+		}
+		*load = ring[n - 1];
+		return 0;
+	}
+	do {
+		seq = rtoff_read_begin(r->page);
+		*load = r->page->load;
+	} while (rtoff_read_retry(r->page, seq));
+	rtoff_change_from_page(r, load);
+	return 0;
 }
 
 /* Where a change starts on @clock's axis: BOOTTIME jumps at a resume. */
@@ -273,10 +312,7 @@ static inline int rtoff_at(const struct rtoff *r, clockid_t clock, __s64 t,
 		errno = count <= RTOFF_HISTORY_LEN ? ENODATA : ERANGE;
 		return -1;
 	}
-	out->mono_ns += r->delta.since_ns;
-	out->realtime_ns += r->delta.realtime_ns;
-	out->boottime_ns += r->delta.boottime_ns;
-	out->tai_ns += r->delta.tai_ns;
+	rtoff_change_from_page(r, out);
 	return 0;
 }
 
