@@ -48,7 +48,6 @@ FIXTURE_TEARDOWN(lib)
 	close(self->fd);
 }
 
-
 TEST_F(lib, offsets_equal_the_ioctls)
 {
 	struct rtoff_offsets a, b, mine;
@@ -98,6 +97,26 @@ TEST_F(lib, history_equals_the_ioctls)
 	}
 	EXPECT_EQ(2, rtoffset_history(self->r, mine, 2) < n ? 2 : n);
 	EXPECT_EQ(0, rtoffset_history(self->r, NULL, 0));
+}
+
+TEST_F(lib, load_is_the_first_change)
+{
+	struct rtoff_change load, oldest[RTOFF_HISTORY_LEN];
+	struct rtoff_offsets o;
+	long n;
+
+	ASSERT_EQ(0, rtoffset_load(self->r, &load));
+	EXPECT_EQ((__u32)RTOFF_CAUSE_LOAD, load.cause);
+	ASSERT_EQ(0, rtoffset_offsets(self->r, &o));
+	EXPECT_LE(load.mono_ns, o.since_ns);
+	n = rtoffset_history(self->r, oldest, RTOFF_HISTORY_LEN);
+	ASSERT_LT(0, n);
+	/* While the history holds the load, its oldest entry is the same. */
+	if (oldest[n - 1].cause & RTOFF_CAUSE_LOAD) {
+		EXPECT_EQ(load.mono_ns, oldest[n - 1].mono_ns);
+		EXPECT_EQ(load.changes, oldest[n - 1].changes);
+		EXPECT_EQ(load.realtime_ns, oldest[n - 1].realtime_ns);
+	}
 }
 
 TEST_F(lib, converts_by_the_offsets)
@@ -164,6 +183,8 @@ TEST(bad_input)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, rtoffset_history(NULL, &c, 1));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, rtoffset_load(NULL, &c));
+	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, rtoffset_at(NULL, CLOCK_MONOTONIC, 0, &c));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, rtoffset_convert(NULL, CLOCK_MONOTONIC, 0, CLOCK_REALTIME, &ns, NULL));
@@ -184,6 +205,8 @@ TEST(bad_input)
 	EXPECT_EQ(-1, rtoffset_collect(r, NULL));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, rtoffset_history(r, NULL, 1));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, rtoffset_load(r, NULL));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, rtoffset_at(r, CLOCK_MONOTONIC, 0, NULL));
 	EXPECT_EQ(EFAULT, errno);

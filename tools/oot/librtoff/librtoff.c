@@ -118,6 +118,15 @@ RTOFFSET_API long rtoffset_history(const struct rtoffset *r, struct rtoff_change
 	return rtoff_history(&r->r, e, n);
 }
 
+RTOFFSET_API int rtoffset_load(const struct rtoffset *r, struct rtoff_change *c)
+{
+	if (!r)
+		return fail(EINVAL);
+	if (!c)
+		return fail(EFAULT);
+	return rtoff_load(&r->r, c);
+}
+
 RTOFFSET_API int rtoffset_at(const struct rtoffset *r, clockid_t clock, int64_t t,
 			     struct rtoff_change *c)
 {

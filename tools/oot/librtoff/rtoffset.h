@@ -39,6 +39,7 @@ int rtoffset_fd(const struct rtoffset *r);
 int rtoffset_offsets(const struct rtoffset *r, struct rtoff_offsets *o);
 int rtoffset_collect(const struct rtoffset *r, struct rtoff_offsets *o);
 long rtoffset_history(const struct rtoffset *r, struct rtoff_change *e, unsigned int n);
+int rtoffset_load(const struct rtoffset *r, struct rtoff_change *c);
 int rtoffset_at(const struct rtoffset *r, clockid_t clock, int64_t t, struct rtoff_change *c);
 int rtoffset_convert(const struct rtoffset *r, clockid_t from, int64_t stamp, clockid_t to,
 		     int64_t *ns, unsigned int *flags);

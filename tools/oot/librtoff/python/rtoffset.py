@@ -65,6 +65,7 @@ _collect = _proto("rtoffset_collect", ctypes.c_int, ctypes.c_void_p,
                   ctypes.POINTER(_Offsets))
 _history = _proto("rtoffset_history", ctypes.c_long, ctypes.c_void_p,
                   ctypes.POINTER(_Change), ctypes.c_uint)
+_load = _proto("rtoffset_load", ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(_Change))
 _at = _proto("rtoffset_at", ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
              ctypes.c_int64, ctypes.POINTER(_Change))
 _convert = _proto("rtoffset_convert", ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
@@ -194,6 +195,15 @@ class Device:
         if n < 0:
             raise _error()
         return [_change_of(buf[i]) for i in range(n)]
+
+    def load(self) -> Change:
+        """The driver's load, the history's first change (CAUSE_LOAD): its
+        CLOCK_MONOTONIC instant and the offsets then, in nanoseconds. Kept
+        after the history has overwritten it."""
+        c = _Change()
+        if _load(self._h(), ctypes.byref(c)):
+            raise _error()
+        return _change_of(c)
 
     def at(self, stamp_ns: int, clock: int = time.CLOCK_MONOTONIC) -> Change:
         """The change whose offsets were in force at stamp_ns, a time of
