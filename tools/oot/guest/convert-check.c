@@ -15,7 +15,8 @@
  * every later one follows from the steps this program made with
  * adjtimex(ADJ_SETOFFSET), which steps by exactly what it is asked.
  *
- * With --set-tai SECONDS, it only sets the kernel's TAI offset.
+ * With --set-tai SECONDS, it only sets the kernel's TAI offset; with --step
+ * NS, it only steps CLOCK_REALTIME by NS nanoseconds.
  *
  * Exit status: 0 done; 1 a step or a file failed; 2 bad arguments.
  */
@@ -179,8 +180,10 @@ int main(int argc, char **argv)
 		tx = (struct timex){ .modes = ADJ_TAI, .constant = atoi(argv[2]) };
 		return adjtimex(&tx) < 0 ? 1 : 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "--step"))
+		return step_by(strtoll(argv[2], NULL, 10)) ? 1 : 0;
 	if (argc != 2) {
-		fprintf(stderr, "usage: convert-check DIR | --set-tai SECONDS\n");
+		fprintf(stderr, "usage: convert-check DIR | --set-tai SECONDS | --step NS\n");
 		return 2;
 	}
 	if (rtoff_open(&r) || rtoff_read(&r, &o) || adjtimex(&ntp) < 0) {

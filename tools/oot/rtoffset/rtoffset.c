@@ -32,6 +32,7 @@ enum {
 
 static const char usage[] =
 	"usage: rtoffset [--host] [--json] [--watch | --history]\n"
+	"       rtoffset [--host] --metrics\n"
 	"       rtoffset [--host] [--from CLOCK] [--tai] --convert STAMP... | -\n"
 	"       rtoffset [--host] [--from CLOCK] [--tai] --filter FORMAT [--field N]\n"
 	"\n"
@@ -43,6 +44,9 @@ static const char usage[] =
 	"  --json           print JSON instead of name-value lines\n"
 	"  --watch          print the offsets, then again at each change, until killed\n"
 	"  --history        print the changes the driver keeps, newest first\n"
+	"  --metrics        print the offsets, the changes since the driver loaded\n"
+	"                   and the last step of the clock in Prometheus's text\n"
+	"                   format, for node_exporter's textfile collector\n"
 	"  --convert STAMP...\n"
 	"                   print the time of each STAMP, ISO 8601 with as many\n"
 	"                   decimals as it has (nine for nanoseconds); a STAMP is\n"
@@ -74,7 +78,7 @@ static const char usage[] =
 enum format { FMT_NONE, FMT_JOURNAL, FMT_TRACE, FMT_NS };
 
 struct options {
-	bool json, watch, history, convert, tai, host;
+	bool json, watch, history, metrics, convert, tai, host;
 	clockid_t from;
 	enum format format;
 	long field;
@@ -179,6 +183,114 @@ static int print_history(const struct rtoffset *r, bool json)
 	}
 	if (json)
 		printf("]\n");
+	return 0;
+}
+
+/*
+ * Metrics in the Prometheus text exposition format. A sample is a float64:
+ * the text carries every nanosecond, and a parser keeps 53 bits of it, which
+ * for a time or an offset near 1.8e9 s (UTC until 2038) is within 2^-23 s,
+ * about 120 ns; beyond 2^31 s, 240 ns.
+ */
+static void metric_head(const char *name, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* @ns nanoseconds as seconds, exactly, in decimal. */
+static void metric_seconds(const char *name, const char *labels, int64_t ns)
+{
+	uint64_t abs = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
+
+	printf("%s%s %s%" PRIu64 ".%09" PRIu64 "\n", name, labels, ns < 0 ? "-" : "",
+	       abs / (uint64_t)NSEC_PER_SEC, abs % (uint64_t)NSEC_PER_SEC);
+}
+
+/* A step moves REALTIME against BOOTTIME; a resume moves both alike. */
+static int64_t realtime_from_boottime(const struct rtoff_change *c)
+{
+	return c->realtime_ns - c->boottime_ns;
+}
+
+/*
+ * The newest step in the history @e of @n entries, newest first, into @step
+ * with its size in @size_ns. 1 if found; 0 if none since the driver loaded;
+ * -1 if unknown: the history no longer reaches back to the last step.
+ */
+static int last_step(const struct rtoff_change *e, long n, const struct rtoff_change **step,
+		     int64_t *size_ns)
+{
+	long i;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (realtime_from_boottime(&e[i]) != realtime_from_boottime(&e[i + 1])) {
+			*step = &e[i];
+			*size_ns = realtime_from_boottime(&e[i]) - realtime_from_boottime(&e[i + 1]);
+			return 1;
+		}
+	}
+	return n && e[n - 1].cause & RTOFF_CAUSE_LOAD ? 0 : -1;
+}
+
+static int print_metrics(const struct rtoffset *r)
+{
+	const struct rtoff_change *step = NULL;
+	struct rtoff_change e[RTOFF_HISTORY_LEN], load;
+	int64_t step_ns = 0;
+	struct rtoff_offsets o;
+	int tries = 0, found;
+	bool have_load;
+	long n;
+
+	/* The offsets and the history of one state: retry across a change. */
+	do {
+		if (rtoffset_offsets(r, &o))
+			return device_error();
+		n = rtoffset_history(r, e, RTOFF_HISTORY_LEN);
+		if (n < 0)
+			return device_error();
+	} while ((!n || e[0].changes != o.changes) && ++tries < 100);
+	have_load = !rtoffset_load(r, &load);
+	if (!have_load && errno != ENODATA)
+		return device_error();
+	found = last_step(e, n, &step, &step_ns);
+
+	metric_head("rtoffset_offset_seconds", "gauge",
+		    "The clock's offset from CLOCK_MONOTONIC: its time minus CLOCK_MONOTONIC's.");
+	metric_seconds("rtoffset_offset_seconds", "{clock=\"realtime\"}", o.realtime_ns);
+	metric_seconds("rtoffset_offset_seconds", "{clock=\"boottime\"}", o.boottime_ns);
+	metric_seconds("rtoffset_offset_seconds", "{clock=\"tai\"}", o.tai_ns);
+	if (have_load) {
+		metric_head("rtoffset_changes_total", "counter",
+			    "Changes of the offsets since the driver loaded.");
+		printf("rtoffset_changes_total %" PRIu64 "\n", (uint64_t)(o.changes - load.changes));
+		metric_head("rtoffset_load_time_seconds", "gauge",
+			    "When the driver loaded, in UTC as the clock read then, in seconds since the epoch.");
+		metric_seconds("rtoffset_load_time_seconds", "", load.mono_ns + load.realtime_ns);
+	} else {
+		fprintf(stderr, "rtoffset: the driver's load has left its history, and the page that keeps it cannot be mapped here: no rtoffset_changes_total or rtoffset_load_time_seconds\n");
+	}
+	if (found >= 0) {
+		metric_head("rtoffset_last_step_time_seconds", "gauge",
+			    "When CLOCK_REALTIME last stepped against CLOCK_BOOTTIME (set, or a leap second; a resume is no step), in UTC after the step, in seconds since the epoch; 0 if it has not since the driver loaded.");
+		metric_seconds("rtoffset_last_step_time_seconds", "",
+			       step ? step->mono_ns + step->realtime_ns : 0);
+		metric_head("rtoffset_last_step_seconds", "gauge",
+			    "How far CLOCK_REALTIME moved in its last step, forward positive; 0 if it has not stepped since the driver loaded.");
+		metric_seconds("rtoffset_last_step_seconds", "", step_ns);
+	} else {
+		fprintf(stderr, "rtoffset: the last step is older than the changes the driver keeps: no rtoffset_last_step metrics\n");
+	}
+	metric_head("rtoffset_tai_set", "gauge",
+		    "1 if the kernel's TAI offset is set; 0 if not, and CLOCK_TAI is UTC.");
+	printf("rtoffset_tai_set %d\n", !!(o.flags & RTOFF_TAI_SET));
+	metric_head("rtoffset_leap_second_armed", "gauge",
+		    "1 if the insertion of a leap second is armed for the coming midnight UTC.");
+	printf("rtoffset_leap_second_armed %d\n", !!(o.flags & RTOFF_LEAP_ARMED));
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "rtoffset: cannot write: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -460,6 +572,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{ "json", no_argument, NULL, 'j' },
 		{ "watch", no_argument, NULL, 'w' },
 		{ "history", no_argument, NULL, 'H' },
+		{ "metrics", no_argument, NULL, 'm' },
 		{ "convert", no_argument, NULL, 'c' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "field", required_argument, NULL, 'F' },
@@ -483,6 +596,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'H':
 			opt->history = true;
+			break;
+		case 'm':
+			opt->metrics = true;
 			break;
 		case 'c':
 			opt->convert = true;
@@ -525,11 +641,12 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		}
 	}
 	/* One mode; stamps only with --convert; conversion options only with a conversion. */
-	if (opt->watch + opt->history + opt->convert + (opt->format != FMT_NONE) > 1 ||
+	if (opt->watch + opt->history + opt->metrics + opt->convert +
+	    (opt->format != FMT_NONE) > 1 ||
 	    (optind < argc) != opt->convert ||
 	    ((opt->tai || opt->from != CLOCK_MONOTONIC) && !opt->convert && !opt->format) ||
 	    (opt->field != 1 && opt->format != FMT_NS) ||
-	    (opt->json && (opt->convert || opt->format)))
+	    (opt->json && (opt->metrics || opt->convert || opt->format)))
 		return -1;
 	return 0;
 }
@@ -562,6 +679,8 @@ int main(int argc, char **argv)
 		return watch(c.r, opt.json);
 	if (opt.history)
 		return print_history(c.r, opt.json);
+	if (opt.metrics)
+		return print_metrics(c.r);
 	if (rtoffset_offsets(c.r, &o))
 		return device_error();
 

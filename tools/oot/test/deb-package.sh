@@ -50,6 +50,24 @@ librtoff_test_in_root() {
 		{ cat "$out/librtoff-test.log" >&2; return 1; }
 }
 
+# units_verified: systemd-analyze verify finds nothing wrong with the
+# metrics timer and its service, as installed.
+units_verified() {
+	local unit=/usr/lib/systemd/system/rtoffset-metrics
+
+	# The root has no man-db to look Documentation= up with.
+	in_root systemd-analyze verify --man=no "$unit.timer" "$unit.service" \
+		>"$out/units.log" 2>&1 &&
+		! grep -q . "$out/units.log" || { cat "$out/units.log" >&2; return 1; }
+}
+
+# alert_rules_checked: promtool check rules passes the example alerting
+# rules as installed.
+alert_rules_checked() {
+	in_root promtool check rules /usr/share/doc/rtoffset/examples/rtoffset-alerts.yml \
+		>"$out/rules.log" 2>&1 || { cat "$out/rules.log" >&2; return 1; }
+}
+
 # sysroot_copy SYS PATH...: PATHs of the root into SYS, with the C libraries
 # that the programs and shared objects among them link.
 sysroot_copy() {
@@ -73,10 +91,11 @@ sysroot_copy() {
 
 # guest_test: guest/packaged with what the install put in the root: the
 # module where DKMS put it with modules.dep, the modules-load.d entry, the
-# packaged rtoffset, librtoff and the Python module with Python itself, and
-# librtoff-test built in the root.
+# packaged rtoffset, librtoff and the Python module with Python itself (its
+# extension modules with the libraries they link), librtoff-test built in
+# the root, and promtool and prometheus_client to check the metrics.
 guest_test() {
-	local payload=$out/payload sys pyver
+	local payload=$out/payload sys pyver prometheus
 
 	build_guest_tools "$out/tools" &&
 		guest_payload "$payload" packaged "$selftest" "$RTOFF_OOT/guest/cli-test" \
@@ -84,12 +103,16 @@ guest_test() {
 			"$root/tmp/librtoff-test/librtoff-test" || return 1
 	sys=$payload/sysroot
 	pyver=$(in_root readlink -f /usr/bin/python3)
+	prometheus=$(in_root python3 -c 'import decorator, prometheus_client
+print(decorator.__file__, prometheus_client.__path__[0])') || return 1
+	# shellcheck disable=SC2046 # the extension modules, a path each
 	sysroot_copy "$sys" "/lib/modules/$KREL/updates/dkms" "/lib/modules/$KREL/modules.dep" \
 		/usr/lib/modules-load.d /usr/bin/rtoffset /tmp/librtoff-test/librtoff-test \
 		/usr/bin/python3 "$pyver" "/usr/lib/${pyver##*/}" /usr/lib/python3/dist-packages/rtoffset.py \
 		"$(in_root sh -c 'echo /usr/lib/*/librtoff.so.1')" \
-		"$(in_root sh -c "echo /usr/lib/${pyver##*/}/lib-dynload/_ctypes.*.so")"
-	boot_and_record "$where" "" "$out/vm" --kernel "$VMLINUZ" --payload "$payload" --mem 512
+		$(in_root sh -c "echo /usr/lib/${pyver##*/}/lib-dynload/*.so") \
+		/usr/bin/promtool $prometheus
+	boot_and_record "$where" "" "$out/vm" --kernel "$VMLINUZ" --payload "$payload" --mem 768
 }
 
 # package_test: install, guest, purge.
@@ -113,6 +136,10 @@ package_test() {
 
 	expect "$where" "a program built with pkg-config --cflags --libs rtoff" -- \
 		librtoff_test_in_root || true
+	expect "$where" "systemd-analyze verify rtoffset-metrics.timer and .service" -- \
+		units_verified || true
+	expect "$where" "promtool check rules of the example alerting rules" -- \
+		alert_rules_checked || true
 	if [ -n "$selftest" ]; then
 		guest_test
 	else
