@@ -71,9 +71,9 @@ static const char usage[] =
 	"dmesg's stamps and perf's and ftrace's default clock are local_clock(),\n"
 	"not CLOCK_MONOTONIC: no offset converts them exactly.\n"
 	"\n"
-	"Exit status: 0 success; 1 bad arguments, or a stamp that could not be\n"
-	"converted; 2 the device is missing (the realtime_offset module is not\n"
-	"loaded); 3 the device cannot be read.\n";
+	"Exit status: 0 success; 1 bad arguments, a stamp that could not be\n"
+	"converted, or output that could not be written; 2 the device is missing\n"
+	"(the realtime_offset module is not loaded); 3 the device cannot be read.\n";
 
 enum format { FMT_NONE, FMT_JOURNAL, FMT_TRACE, FMT_NS };
 
@@ -250,6 +250,10 @@ static int print_metrics(const struct rtoffset *r)
 		if (n < 0)
 			return device_error();
 	} while ((!n || e[0].changes != o.changes) && ++tries < 100);
+	if (!n || e[0].changes != o.changes) {
+		fprintf(stderr, "rtoffset: the offsets kept changing while read\n");
+		return EXIT_DEVICE;
+	}
 	have_load = !rtoffset_load(r, &load);
 	if (!have_load && errno != ENODATA)
 		return device_error();
@@ -275,6 +279,10 @@ static int print_metrics(const struct rtoffset *r)
 			    "When CLOCK_REALTIME last stepped against CLOCK_BOOTTIME (set, or a leap second; a resume is no step), in UTC after the step, in seconds since the epoch; 0 if it has not since the driver loaded.");
 		metric_seconds("rtoffset_last_step_time_seconds", "",
 			       step ? step->mono_ns + step->realtime_ns : 0);
+		metric_head("rtoffset_last_step_boottime_seconds", "gauge",
+			    "CLOCK_BOOTTIME at the last step of CLOCK_REALTIME, the time since boot (suspend included): a small value is a step at boot; 0 if it has not stepped since the driver loaded.");
+		metric_seconds("rtoffset_last_step_boottime_seconds", "",
+			       step ? step->mono_ns + step->boottime_ns : 0);
 		metric_head("rtoffset_last_step_seconds", "gauge",
 			    "How far CLOCK_REALTIME moved in its last step, forward positive; 0 if it has not stepped since the driver loaded.");
 		metric_seconds("rtoffset_last_step_seconds", "", step_ns);
@@ -288,7 +296,7 @@ static int print_metrics(const struct rtoffset *r)
 		    "1 if the insertion of a leap second is armed for the coming midnight UTC.");
 	printf("rtoffset_leap_second_armed %d\n", !!(o.flags & RTOFF_LEAP_ARMED));
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "rtoffset: cannot write: %s\n", strerror(errno));
+		fprintf(stderr, "rtoffset: cannot write the metrics\n");
 		return EXIT_USAGE;
 	}
 	return 0;

@@ -108,6 +108,7 @@ print(decorator.__file__, prometheus_client.__path__[0])') || return 1
 	# shellcheck disable=SC2046 # the extension modules, a path each
 	sysroot_copy "$sys" "/lib/modules/$KREL/updates/dkms" "/lib/modules/$KREL/modules.dep" \
 		/usr/lib/modules-load.d /usr/bin/rtoffset /tmp/librtoff-test/librtoff-test \
+		/usr/lib/systemd/system/rtoffset-metrics.service \
 		/usr/bin/python3 "$pyver" "/usr/lib/${pyver##*/}" /usr/lib/python3/dist-packages/rtoffset.py \
 		"$(in_root sh -c 'echo /usr/lib/*/librtoff.so.1')" \
 		$(in_root sh -c "echo /usr/lib/${pyver##*/}/lib-dynload/*.so") \
