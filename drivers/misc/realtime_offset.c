@@ -206,9 +206,6 @@ static int rtoff_offsets_changed(struct notifier_block *nb,
 	WRITE_ONCE(entry->changes, cur->changes);
 	WRITE_ONCE(entry->cause, cause);
 	WRITE_ONCE(rtoff_page->history_count, count + 1);
-	/* Kept for good: the ring overwrites the load's entry in time. */
-	if (action == CLOCK_OFFSETS_INIT)
-		rtoff_page->load = *entry;
 	rtoff_write_end();
 
 	irq_work_queue(&rtoff_wake_work);
@@ -586,6 +583,11 @@ static int __init rtoff_init(void)
 	ret = clock_offsets_register_notifier(&rtoff_notifier);
 	if (ret)
 		goto out_free_page;
+	/*
+	 * Kept for good: the ring overwrites the load's entry in time. No
+	 * reader yet, and the writer does not touch either before 64 changes.
+	 */
+	rtoff_page->load = rtoff_page->history[0];
 
 	ret = misc_register(&rtoff_misc);
 	if (ret)
