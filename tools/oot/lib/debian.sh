@@ -102,7 +102,7 @@ unmount_under() {
 	findmnt -rn -o TARGET | grep -F "$1/" | sort -r | while read -r mnt; do
 		umount -l "$mnt" || true
 	done
-	! findmnt -rn -o TARGET | grep -qF "$1/"
+	! grep -qF "$1/" <<<"$(findmnt -rn -o TARGET)"
 }
 
 # trixie_root KREL...: a Debian 13 root (minbase, $RTOFF_TRIXIE_PKGS and

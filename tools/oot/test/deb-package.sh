@@ -46,7 +46,7 @@ librtoff_test_in_root() {
 		"$root/tmp/librtoff-test/"
 	in_root sh -c 'cd /tmp/librtoff-test && cc -O2 -Wall -Wextra -o librtoff-test \
 		librtoff-test.c $(pkg-config --cflags --libs rtoff)' >"$out/librtoff-test.log" 2>&1 &&
-		in_root ldd /tmp/librtoff-test/librtoff-test | grep -q 'librtoff\.so\.1 =>' ||
+		grep -q 'librtoff\.so\.1 =>' <<<"$(in_root ldd /tmp/librtoff-test/librtoff-test)" ||
 		{ cat "$out/librtoff-test.log" >&2; return 1; }
 }
 

@@ -113,11 +113,11 @@ dkms_installed() {
 	local ko
 
 	# dkms's readelf on the headers' vmlinux complains of no .comment.
-	in_root dkms status "realtime-offset/$1" -k "$KREL" 2>/dev/null | grep -q ': installed' &&
+	grep -q ': installed' <<<"$(in_root dkms status "realtime-offset/$1" -k "$KREL" 2>/dev/null)" &&
 		ko=$(cd "$root" && find "lib/modules/$KREL/updates/dkms" -name 'realtime_offset.ko*') &&
 		[ -n "$ko" ] &&
 		grep -q "^updates/dkms/${ko##*/}:" "$root/lib/modules/$KREL/modules.dep" &&
-		in_root modinfo -F vermagic "/$ko" | grep -q "^$KREL "
+		grep -q "^$KREL " <<<"$(in_root modinfo -F vermagic "/$ko")"
 }
 
 # not_loaded: nothing in the root tried to load or unload a module.
