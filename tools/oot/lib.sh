@@ -14,6 +14,12 @@ RTOFF_OOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RTOFF_TOP=$(cd "$RTOFF_OOT/../.." && pwd)
 RTOFF_CACHE=${RTOFF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime_offset}
 export RTOFF_CACHE
+# apt's and make's output is parsed, and sort's order goes into cache keys:
+# the same on every machine, whatever its user's language.
+export LC_ALL=C.UTF-8
+# When the top-level script started, for what must not change during a run.
+RTOFF_RUN_START=${RTOFF_RUN_START:-$(date +%s)}
+export RTOFF_RUN_START
 
 log() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
@@ -29,7 +35,8 @@ die() {
 apt_lists() {
 	if [ -z "${RTOFF_APT_UPDATED:-}" ]; then
 		log "apt-get update"
-		apt-get update -q >/dev/null || die "apt-get update failed"
+		apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null ||
+			die "apt-get update failed"
 		export RTOFF_APT_UPDATED=1
 	fi
 }
@@ -60,7 +67,8 @@ need_pkgs() {
 	[ ${#missing[@]} -gt 0 ] || return 0
 	apt_lists
 	log "installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	# A fresh machine's apt-daily may hold the lock for a while: wait.
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 \
 		--no-install-recommends "${missing[@]}" >&2 ||
 		die "could not install ${missing[*]}"
 }

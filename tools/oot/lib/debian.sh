@@ -81,13 +81,15 @@ guest_busybox() {
 	echo "$dir/busybox"
 }
 
-# trixie_lists [force]: refresh trixie's lists when they are missing, more
-# than an hour old, or when forced.
+# trixie_lists [force]: refresh trixie's lists when they are missing, when
+# forced, or when they are more than an hour older than this run: never in
+# the middle of a run, whose later steps would meet newer kernels than its
+# earlier ones resolved.
 trixie_lists() {
 	local dir=$RTOFF_CACHE/apt/trixie
 
 	if [ "${1:-}" = force ] || [ ! -e "$dir/updated" ] ||
-		[ -n "$(find "$dir/updated" -mmin +60)" ]; then
+		[ "$(stat -c %Y "$dir/updated")" -lt $((RTOFF_RUN_START - 3600)) ]; then
 		log "apt-get update (trixie, trixie-backports; private lists)"
 		trixie_apt apt-get update -q >/dev/null || die "apt-get update of trixie failed"
 		touch "$dir/updated"

@@ -113,7 +113,8 @@ boot_and_record() {
 	2) record fail "$where" "$name" "splat in $logdir/console.log" ;;
 	*) record fail "$where" "$name" "vm-run exit $rc, see $logdir" ;;
 	esac
-	record_ktap "$where" "$logdir/output.log"
+	# vm-run that could not boot the guest (recorded above) leaves no log.
+	[ ! -e "$logdir/output.log" ] || record_ktap "$where" "$logdir/output.log"
 }
 
 # guest_payload DIR RUNNER FILE...: a payload for vm-run in DIR: the guest's

@@ -38,7 +38,8 @@ linux_source() {
 		mkdir -p "$dir"
 		if [ "$tree" = lts ]; then
 			log "unpacking /usr/src/$pkg.tar.xz ($ver)"
-			tar -xf "/usr/src/$pkg.tar.xz" -C "$dir"
+			tar -xf "/usr/src/$pkg.tar.xz" -C "$dir" ||
+				die "could not unpack /usr/src/$pkg.tar.xz"
 		else
 			log "downloading and unpacking $pkg $ver"
 			(cd "$dir" && trixie_apt apt-get download -q "$pkg=$ver" >/dev/null) ||
