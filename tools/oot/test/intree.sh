@@ -47,6 +47,43 @@ intree_test() {
 		--payload "$out/$name/stress" --append "RTOFF_STRESS_SECONDS=$stress_seconds $kmemleak"
 }
 
+# intree_build_ahead NAME...: build the kernels of the phases NAME (debug,
+# kcsan, lts, arm64) as those phases will, with the in-tree selftests of
+# debug, recording nothing. run-tests runs it in the background while
+# Debian's kernels are tested: each phase then builds again, finds the work
+# done, and records the result; a build that fails here fails there, with
+# its log.
+intree_build_ahead() {
+	local name
+
+	for name in "$@"; do
+		log "building ahead: $name"
+		case $name in
+		debug)
+			intree_prepare mainline &&
+				"$RTOFF_OOT/kernel/build-kernel" --sanitizer kasan \
+					"$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj" &&
+				kselftest_in_tree "$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj"
+			;;
+		kcsan)
+			intree_prepare mainline &&
+				"$RTOFF_OOT/kernel/build-kernel" --sanitizer kcsan \
+					"$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj-kcsan"
+			;;
+		lts)
+			intree_prepare lts &&
+				"$RTOFF_OOT/kernel/build-kernel" --sanitizer kcsan \
+					"$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj-kcsan"
+			;;
+		arm64)
+			intree_prepare mainline &&
+				"$RTOFF_OOT/kernel/build-kernel" --arch arm64 --sanitizer none --builtin \
+					"$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj-arm64"
+			;;
+		esac || log "building ahead: $name failed; its phase builds it again"
+	done
+}
+
 # debug_kernel SANITIZER TREE OBJ KO: build-kernel, and the driver as the
 # module KO.
 debug_kernel() {
