@@ -6,30 +6,52 @@
 # run-tests's $out, $src, $selftests, $tools, $stress_only, $stress_seconds
 # and its payload functions.
 
-# intree_test SANITIZER TREE NAME: the series as a kernel developer takes
-# it: TREE's series (mainline or lts) applied with git am to the pristine
-# tree and built into a debug kernel with the driver as a module, with KASAN
-# and kmemleak (the selftests built the kernel's way too) or with KCSAN,
-# which cannot be built with KASAN.
-intree_test() {
-	local sanitizer=$1 which=$2 name=$3 where tree obj ko selftest_dir kmemleak=''
+# intree_kernel NAME: how phase NAME (debug, kcsan, lts or arm64) builds its
+# kernel, for the phase and for intree_build_ahead alike. Sets $ktree (the
+# series: mainline or lts), $ksan (the sanitizer: kasan, kcsan or none),
+# $kobj (the build directory, under $RTOFF_INTREE) and $kopts (build-kernel's
+# other options).
+intree_kernel() {
+	kopts=()
+	case $1 in
+	debug) ktree=mainline ksan=kasan kobj=obj ;;
+	kcsan) ktree=mainline ksan=kcsan kobj=obj-kcsan ;;
+	lts) ktree=lts ksan=kcsan kobj=obj-kcsan ;;
+	arm64) ktree=mainline ksan=none kobj=obj-arm64 kopts=(--arch arm64 --builtin) ;;
+	*) return 1 ;;
+	esac
+}
 
+# intree_build: build-kernel, for the kernel intree_kernel and intree_prepare
+# have chosen.
+intree_build() {
+	"$RTOFF_OOT/kernel/build-kernel" "${kopts[@]}" --sanitizer "$ksan" \
+		"$RTOFF_INTREE/linux" "$RTOFF_INTREE/$kobj"
+}
+
+# intree_test NAME: the series as a kernel developer takes it, for phase
+# NAME (debug, kcsan or lts): the tree's series (mainline or lts) applied with
+# git am to the pristine tree and built into a debug kernel with the driver as
+# a module, with KASAN and kmemleak (the selftests built the kernel's way too)
+# or with KCSAN, which cannot be built with KASAN.
+intree_test() {
+	local name=$1 where tree obj ko selftest_dir kmemleak='' ktree ksan kobj kopts
+
+	intree_kernel "$name"
 	# check has recorded whether the series applies.
-	intree_prepare "$which" || return 0
+	intree_prepare "$ktree" || return 0
 	tree=$RTOFF_INTREE/linux
 	where="$name $(kernel_version "$tree")"
-	obj=$RTOFF_INTREE/obj
-	[ "$sanitizer" = kasan ] || obj=$obj-$sanitizer
+	obj=$RTOFF_INTREE/$kobj
 	ko=$obj/drivers/misc/realtime_offset.ko
 	mkdir -p "$out/$name"
 
-	log "$where: building the kernel with $sanitizer (several minutes, unless cached)"
-	expect "$where" "kernel build with $sanitizer, CONFIG_REALTIME_OFFSET=m" -- \
-		logged "$out/$name/build.log" debug_kernel "$sanitizer" "$tree" "$obj" "$ko" ||
-		return 0
+	log "$where: building the kernel with $ksan (several minutes, unless cached)"
+	expect "$where" "kernel build with $ksan, CONFIG_REALTIME_OFFSET=m" -- \
+		logged "$out/$name/build.log" debug_kernel "$ko" || return 0
 
 	selftest_dir=$selftests
-	if [ "$sanitizer" = kasan ]; then
+	if [ "$ksan" = kasan ]; then
 		kmemleak=RTOFF_KMEMLEAK=1
 		selftest_dir=$obj/kselftest/realtime_offset
 		expect "$where" "selftest build in tree (TARGETS=realtime_offset)" -- \
@@ -54,40 +76,22 @@ intree_test() {
 # done, and records the result; a build that fails here fails there, with
 # its log.
 intree_build_ahead() {
-	local name
+	local name ktree ksan kobj kopts
 
 	for name in "$@"; do
 		log "building ahead: $name"
-		case $name in
-		debug)
-			intree_prepare mainline &&
-				"$RTOFF_OOT/kernel/build-kernel" --sanitizer kasan \
-					"$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj" &&
-				kselftest_in_tree "$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj"
-			;;
-		kcsan)
-			intree_prepare mainline &&
-				"$RTOFF_OOT/kernel/build-kernel" --sanitizer kcsan \
-					"$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj-kcsan"
-			;;
-		lts)
-			intree_prepare lts &&
-				"$RTOFF_OOT/kernel/build-kernel" --sanitizer kcsan \
-					"$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj-kcsan"
-			;;
-		arm64)
-			intree_prepare mainline &&
-				"$RTOFF_OOT/kernel/build-kernel" --arch arm64 --sanitizer none --builtin \
-					"$RTOFF_INTREE/linux" "$RTOFF_INTREE/obj-arm64"
-			;;
-		esac || log "building ahead: $name failed; its phase builds it again"
+		if intree_kernel "$name" && intree_prepare "$ktree" && intree_build &&
+			{ [ "$name" != debug ] ||
+				kselftest_in_tree "$RTOFF_INTREE/linux" "$RTOFF_INTREE/$kobj"; }; then
+			continue
+		fi
+		log "building ahead: $name failed; its phase builds it again"
 	done
 }
 
-# debug_kernel SANITIZER TREE OBJ KO: build-kernel, and the driver as the
-# module KO.
+# debug_kernel KO: intree_build, and the driver as the module KO.
 debug_kernel() {
-	"$RTOFF_OOT/kernel/build-kernel" --sanitizer "$1" "$2" "$3" && [ -e "$4" ]
+	intree_build && [ -e "$1" ]
 }
 
 # kselftest_in_tree TREE OBJ: the selftests built the kernel's way, static.
@@ -106,20 +110,20 @@ cross_build() {
 }
 
 arm64_test() {
-	local where tree obj dir=$out/arm64 cc=aarch64-linux-gnu-gcc
+	local where tree obj dir=$out/arm64 cc=aarch64-linux-gnu-gcc ktree ksan kobj kopts
 
 	# The cross compiler, and the C library the static test programs link.
 	need_pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-	intree_prepare mainline || return 0
+	intree_kernel arm64
+	intree_prepare "$ktree" || return 0
 	tree=$RTOFF_INTREE/linux
-	obj=$RTOFF_INTREE/obj-arm64
+	obj=$RTOFF_INTREE/$kobj
 	where="arm64 $(kernel_version "$tree")"
 	mkdir -p "$dir"
 
 	log "$where: cross-building the kernel (several minutes, unless cached)"
-	expect "$where" "kernel cross-build, CONFIG_REALTIME_OFFSET=y" -- logged "$dir/build.log" \
-		"$RTOFF_OOT/kernel/build-kernel" --arch arm64 --sanitizer none --builtin "$tree" "$obj" ||
-		return 0
+	expect "$where" "kernel cross-build, CONFIG_REALTIME_OFFSET=y" -- \
+		logged "$dir/build.log" intree_build || return 0
 	expect "$where" "selftest, rtoffset and helpers cross-build (static, -Wall, no warnings)" -- \
 		cross_build "$dir" "$cc" || return 0
 
