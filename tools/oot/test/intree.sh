@@ -8,9 +8,10 @@
 
 # intree_kernel NAME: how phase NAME (debug, kcsan, lts or arm64) builds its
 # kernel, for the phase and for intree_build_ahead alike. Sets $ktree (the
-# series: mainline or lts), $ksan (the sanitizer: kasan, kcsan or none),
-# $kobj (the build directory, under $RTOFF_INTREE) and $kopts (build-kernel's
-# other options).
+# series: mainline or lts), $ksan (the sanitizer: kasan, kcsan or none; with
+# kasan, the selftests are built in the tree too), $kobj (the build
+# directory, under $RTOFF_INTREE) and $kopts (build-kernel's other options),
+# which its caller declares local.
 intree_kernel() {
 	kopts=()
 	case $1 in
@@ -18,12 +19,12 @@ intree_kernel() {
 	kcsan) ktree=mainline ksan=kcsan kobj=obj-kcsan ;;
 	lts) ktree=lts ksan=kcsan kobj=obj-kcsan ;;
 	arm64) ktree=mainline ksan=none kobj=obj-arm64 kopts=(--arch arm64 --builtin) ;;
-	*) return 1 ;;
+	*) die "intree_kernel: no kernel of ours is called $1" ;;
 	esac
 }
 
-# intree_build: build-kernel, for the kernel intree_kernel and intree_prepare
-# have chosen.
+# intree_build: build-kernel, for the kernel that intree_kernel and
+# intree_prepare have chosen in the caller's variables.
 intree_build() {
 	"$RTOFF_OOT/kernel/build-kernel" "${kopts[@]}" --sanitizer "$ksan" \
 		"$RTOFF_INTREE/linux" "$RTOFF_INTREE/$kobj"
@@ -81,7 +82,7 @@ intree_build_ahead() {
 	for name in "$@"; do
 		log "building ahead: $name"
 		if intree_kernel "$name" && intree_prepare "$ktree" && intree_build &&
-			{ [ "$name" != debug ] ||
+			{ [ "$ksan" != kasan ] ||
 				kselftest_in_tree "$RTOFF_INTREE/linux" "$RTOFF_INTREE/$kobj"; }; then
 			continue
 		fi
@@ -89,7 +90,8 @@ intree_build_ahead() {
 	done
 }
 
-# debug_kernel KO: intree_build, and the driver as the module KO.
+# debug_kernel KO: intree_build, and the driver as the module KO (uses the
+# caller's variables, as intree_build does).
 debug_kernel() {
 	intree_build && [ -e "$1" ]
 }
