@@ -71,8 +71,8 @@ intree_test() {
 }
 
 # intree_build_ahead NAME...: build the kernels of the phases NAME (debug,
-# kcsan, lts, arm64) as those phases will, with the in-tree selftests of
-# debug, recording nothing. run-tests runs it in the background while
+# kcsan, lts, arm64) as those phases will, the in-tree selftests included,
+# recording nothing. run-tests runs it in the background while
 # Debian's kernels are tested: each phase then builds again, finds the work
 # done, and records the result; a build that fails here fails there, with
 # its log.
