@@ -36,7 +36,7 @@ intree_build() {
 # a module, with KASAN and kmemleak (the selftests built the kernel's way too)
 # or with KCSAN, which cannot be built with KASAN.
 intree_test() {
-	local name=$1 where tree obj ko selftest_dir kmemleak='' ktree ksan kobj kopts
+	local name=$1 where tree obj ko selftest_dir kasan_args='' ktree ksan kobj kopts
 
 	intree_kernel "$name"
 	# check has recorded whether the series applies.
@@ -53,7 +53,13 @@ intree_test() {
 
 	selftest_dir=$selftests
 	if [ "$ksan" = kasan ]; then
-		kmemleak=RTOFF_KMEMLEAK=1
+		# kmemleak's scans in the guest, and no5lvl: with 5-level paging,
+		# an interrupt while identify_cpu() has cleared the boot CPU's
+		# feature bits (LA57 among them; alternatives are not patched
+		# yet) makes KASAN think the direct map has no shadow, and it
+		# reports a wild access before the driver loads. Seen with Linux
+		# 7.3 under TCG's -cpu max; a KVM host with LA57 can hit it too.
+		kasan_args='RTOFF_KMEMLEAK=1 no5lvl'
 		selftest_dir=$obj/kselftest/realtime_offset
 		expect "$where" "selftest build in tree (TARGETS=realtime_offset)" -- \
 			logged "$out/$name/kselftest.log" kselftest_in_tree "$tree" "$obj" || return 0
@@ -62,12 +68,12 @@ intree_test() {
 	if [ -z "$stress_only" ]; then
 		tests_payload "$out/$name/payload" "$ko" "$selftest_dir"
 		boot_and_record "$where" tests "$out/$name/vm" --kernel "$obj/arch/x86/boot/bzImage" \
-			--mem 1024 --timeout 1800 --payload "$out/$name/payload" --append "$kmemleak"
+			--mem 1024 --timeout 1800 --payload "$out/$name/payload" --append "$kasan_args"
 	fi
 	stress_payload "$out/$name/stress" "$ko" "$selftest_dir"
 	boot_and_record "$where" stress "$out/$name/stress-vm" --kernel "$obj/arch/x86/boot/bzImage" \
 		--mem 1024 --cpus 4 --timeout $((stress_seconds + 900)) \
-		--payload "$out/$name/stress" --append "RTOFF_STRESS_SECONDS=$stress_seconds $kmemleak"
+		--payload "$out/$name/stress" --append "RTOFF_STRESS_SECONDS=$stress_seconds $kasan_args"
 }
 
 # intree_build_ahead NAME...: build the kernels of the phases NAME (debug,
