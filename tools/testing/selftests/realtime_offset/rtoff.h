@@ -205,26 +205,39 @@ static inline __s64 rtoff_change_start(const struct rtoff_change *c, clockid_t c
 }
 
 /*
- * The newest of @n changes of a ring of RTOFF_HISTORY_LEN, oldest first at
- * @ring[@first % RTOFF_HISTORY_LEN] on, that starts at or before @t on
- * @clock's axis; -1 if none does. The newest is looked at first: most stamps
- * are younger than the last change.
+ * The index in @ring of the newest change kept that starts at or before @t
+ * on @clock's axis, or -1 if none does. @count changes have been written to
+ * @ring in turn, change k at @ring[k % RTOFF_HISTORY_LEN], and the starts of
+ * those kept never decrease. The newest is looked at first: most stamps are
+ * younger than the last change.
  */
-static inline long rtoff_find(const struct rtoff_change *ring, __u64 first,
-			      __u64 n, clockid_t clock, __s64 t)
+static inline long rtoff_find(const struct rtoff_change *ring, __u64 count,
+			      clockid_t clock, __s64 t)
 {
-	long lo = 0, hi = (long)n - 1, found = -1;
+	__u64 lo, hi, mid;
+	long found = -1;
 
-	if (n && rtoff_change_start(&ring[(first + n - 1) % RTOFF_HISTORY_LEN], clock) <= t)
-		return n - 1;
-	while (lo <= hi) {
-		long mid = lo + (hi - lo) / 2;
-
-		if (rtoff_change_start(&ring[(first + mid) % RTOFF_HISTORY_LEN], clock) <= t) {
-			found = mid;
+	if (!count)
+		return -1;
+	if (rtoff_change_start(&ring[(count - 1) % RTOFF_HISTORY_LEN], clock) <= t)
+		return (count - 1) % RTOFF_HISTORY_LEN;
+	/* The newest starts after @t: search the others kept, lo to hi - 1. */
+	lo = count > RTOFF_HISTORY_LEN ? count - RTOFF_HISTORY_LEN : 0;
+	hi = count - 1;
+	/*
+	 * Whatever a torn read of the page gives, the index stays in the ring
+	 * and the loop ends. Two assignments on the taken side keep compilers
+	 * from making it branch-free: a converter's stamps mostly fall where
+	 * the last one did, where the branches are predicted, and a chain of
+	 * conditional moves would wait for each load in turn.
+	 */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rtoff_change_start(&ring[mid % RTOFF_HISTORY_LEN], clock) <= t) {
+			found = mid % RTOFF_HISTORY_LEN;
 			lo = mid + 1;
 		} else {
-			hi = mid - 1;
+			hi = mid;
 		}
 	}
 	return found;
@@ -253,7 +266,7 @@ static inline int rtoff_at_ioctl(const struct rtoff *r, clockid_t clock, __s64 t
 		ring[j] = ring[n - 1 - j];
 		ring[n - 1 - j] = c;
 	}
-	i = rtoff_find(ring, 0, n, clock, t);
+	i = rtoff_find(ring, n, clock, t);
 	if (i < 0) {
 		/* The oldest kept is the load: nothing older is known. */
 		errno = n && ring[0].cause & RTOFF_CAUSE_LOAD ? ENODATA : ERANGE;
@@ -277,7 +290,7 @@ static inline int rtoff_at(const struct rtoff *r, clockid_t clock, __s64 t,
 			   struct rtoff_change *out)
 {
 	const struct rtoff_page *page = r->page;
-	__u64 count, first, n;
+	__u64 count;
 	__u32 seq;
 	long i;
 
@@ -301,11 +314,9 @@ static inline int rtoff_at(const struct rtoff *r, clockid_t clock, __s64 t,
 	do {
 		seq = rtoff_read_begin(page);
 		count = page->history_count;
-		n = count < RTOFF_HISTORY_LEN ? count : RTOFF_HISTORY_LEN;
-		first = count - n;
-		i = rtoff_find(page->history, first, n, clock, t);
+		i = rtoff_find(page->history, count, clock, t);
 		if (i >= 0)
-			*out = page->history[(first + i) % RTOFF_HISTORY_LEN];
+			*out = page->history[i];
 	} while (rtoff_read_retry(page, seq));
 	if (i < 0) {
 		/* All of it is kept until the ring wraps: the oldest is the load. */
