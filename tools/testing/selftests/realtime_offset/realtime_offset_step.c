@@ -548,7 +548,9 @@ TEST_F(rtoff_step, history_of_a_step_and_a_tai_change)
 
 /*
  * More changes than the history keeps: the newest RTOFF_HISTORY_LEN, in
- * order, and a stamp older than all of them is refused as such.
+ * order; a stamp at any of them, or just before any but the oldest, finds
+ * the newest change that starts at or before it, in the wrapped ring as
+ * through the ioctl; and a stamp older than all of them is refused as such.
  */
 TEST_F(rtoff_step, history_keeps_the_newest_changes)
 {
@@ -556,7 +558,8 @@ TEST_F(rtoff_step, history_keeps_the_newest_changes)
 	struct rtoff_change e[RTOFF_HISTORY_LEN + 1], got;
 	struct rtoff_offsets after;
 	struct rtoff r;
-	int i, ret;
+	int i, j, ret;
+	int64_t t;
 
 	for (i = 0; i < steps; i++) {
 		ret = step_by(i & 1 ? -1000 : 1000);
@@ -575,7 +578,15 @@ TEST_F(rtoff_step, history_keeps_the_newest_changes)
 	}
 	EXPECT_TRUE(same_change(&e[0], &after));
 
-	expect_at(_metadata, e[RTOFF_HISTORY_LEN - 1].mono_ns, &e[RTOFF_HISTORY_LEN - 1]);
+	for (i = 0; i < RTOFF_HISTORY_LEN; i++) {
+		for (t = e[i].mono_ns - 1; t <= e[i].mono_ns; t++) {
+			/* Newest first: the first that starts by t. */
+			for (j = 0; j < RTOFF_HISTORY_LEN && e[j].mono_ns > t; j++)
+				;
+			if (j < RTOFF_HISTORY_LEN)
+				expect_at(_metadata, t, &e[j]);
+		}
+	}
 	ASSERT_EQ(0, rtoff_open(&r));
 	EXPECT_EQ(-1, rtoff_at(&r, CLOCK_MONOTONIC, e[RTOFF_HISTORY_LEN - 1].mono_ns - 1, &got));
 	EXPECT_EQ(ERANGE, errno);
