@@ -547,6 +547,19 @@ TEST_F(rtoff_step, history_of_a_step_and_a_tai_change)
 }
 
 /*
+ * The index of the first change of the newest-first history @e, @n long,
+ * that starts at or before @t: the one in force at @t; -1 if none does.
+ */
+static int in_force_at(const struct rtoff_change *e, int n, int64_t t)
+{
+	int j;
+
+	for (j = 0; j < n && e[j].mono_ns > t; j++)
+		;
+	return j < n ? j : -1;
+}
+
+/*
  * More changes than the history keeps: the newest RTOFF_HISTORY_LEN, in
  * order; a stamp at any of them, or just before any but the oldest, finds
  * the newest change that starts at or before it, in the wrapped ring as
@@ -578,14 +591,12 @@ TEST_F(rtoff_step, history_keeps_the_newest_changes)
 	}
 	EXPECT_TRUE(same_change(&e[0], &after));
 
-	for (i = 0; i < RTOFF_HISTORY_LEN; i++) {
-		for (t = e[i].mono_ns - 1; t <= e[i].mono_ns; t++) {
-			/* Newest first: the first that starts by t. */
-			for (j = 0; j < RTOFF_HISTORY_LEN && e[j].mono_ns > t; j++)
-				;
-			if (j < RTOFF_HISTORY_LEN)
-				expect_at(_metadata, t, &e[j]);
-		}
+	/* The instant of each change kept, and the nanosecond before it. */
+	for (i = 0; i < 2 * RTOFF_HISTORY_LEN; i++) {
+		t = e[i / 2].mono_ns - i % 2;
+		j = in_force_at(e, RTOFF_HISTORY_LEN, t);
+		if (j >= 0)
+			expect_at(_metadata, t, &e[j]);
 	}
 	ASSERT_EQ(0, rtoff_open(&r));
 	EXPECT_EQ(-1, rtoff_at(&r, CLOCK_MONOTONIC, e[RTOFF_HISTORY_LEN - 1].mono_ns - 1, &got));
