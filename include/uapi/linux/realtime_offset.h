@@ -74,9 +74,11 @@ struct rtoff_offsets {
 /**
  * struct rtoff_change - one change of the offsets, in the history
  * @mono_ns: the CLOCK_MONOTONIC instant, in nanoseconds, from which the
- *	offsets of this entry hold: the exact second boundary of a leap second,
- *	otherwise the timekeeper's update that made the change, within a few
- *	microseconds of the step that asked for it
+ *	offsets of this entry hold: for a leap second the exact UTC second
+ *	boundary, where hrtimers apply it (clock_gettime() of CLOCK_REALTIME
+ *	follows at the timekeeper's next tick); otherwise the timekeeper's
+ *	update that made the change, within a few microseconds of the step
+ *	that asked for it
  * @realtime_ns: CLOCK_REALTIME - CLOCK_MONOTONIC from @mono_ns on
  * @boottime_ns: CLOCK_BOOTTIME - CLOCK_MONOTONIC from @mono_ns on
  * @tai_ns: CLOCK_TAI - CLOCK_MONOTONIC from @mono_ns on
@@ -147,7 +149,8 @@ struct rtoff_change {
  *
  * mmap() takes one page at offset 0, without PROT_WRITE or PROT_EXEC; a later
  * mprotect() cannot add either. A task with the READ_IMPLIES_EXEC personality,
- * whose PROT_READ comes with PROT_EXEC, cannot map it and uses the ioctls.
+ * whose PROT_READ comes with PROT_EXEC unless the device is on a noexec mount,
+ * cannot map it and uses the ioctls.
  * The mapping stays valid after the file is closed.
  */
 struct rtoff_page {
